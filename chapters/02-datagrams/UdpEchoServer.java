@@ -1,0 +1,65 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 21+
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+
+/**
+ * The book's connectionless echo server: every datagram that arrives is sent straight back to
+ * whoever sent it. There is no connection and no conversation, only one datagram in and one out.
+ *
+ * <pre>jbang udp-echo-server [--host HOST] [--port PORT]</pre>
+ */
+public class UdpEchoServer {
+
+    static final String DEFAULT_HOST = "localhost";
+    static final int DEFAULT_PORT = 8883;
+
+    /**
+     * Echoes every datagram to its sender until {@code socket} is closed, then returns quietly.
+     * The caller binds the socket and closes it to stop the server.
+     */
+    public static void serve(DatagramSocket socket) throws IOException {
+        // TODO Receive each datagram and send its bytes back to the address it came from, until the
+        //  socket is closed; then return quietly. See "The connectionless server" in README.md.
+        throw new UnsupportedOperationException("TODO serve: echo every datagram to its sender (README.md, \"The connectionless server\")");
+    }
+
+    public static void main(String[] args) throws IOException {
+        String host = DEFAULT_HOST;
+        int port = DEFAULT_PORT;
+        for (int i = 0; i < args.length; i += 2) {
+            String value = i + 1 < args.length ? args[i + 1] : usage("missing value after " + args[i]);
+            switch (args[i]) {
+                case "--host" -> host = value;
+                case "--port" -> port = port(value);
+                default -> usage("unknown option " + args[i]);
+            }
+        }
+        try (var socket = new DatagramSocket(new InetSocketAddress(host, port))) {
+            System.out.println("Serving at " + socket.getLocalAddress().getHostAddress() + ":" + socket.getLocalPort());
+            serve(socket);
+        }
+    }
+
+    static int port(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 0 && port <= 65_535) {
+                return port;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below, like a number out of range
+        }
+        usage("--port takes a number from 0 to 65535, not '" + text + "'");
+        return -1;
+    }
+
+    static String usage(String problem) {
+        System.err.println("UdpEchoServer: " + problem);
+        System.err.println("usage: UdpEchoServer [--host HOST] [--port PORT]");
+        System.exit(2);
+        return null;
+    }
+}

@@ -1,0 +1,104 @@
+package netbasics.grading;
+
+import java.lang.reflect.InvocationTargetException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One call into learner code, running on a daemon thread of its own so that a call that never
+ * returns costs its test, not the run.
+ */
+public final class Call {
+
+    /** Learner code to run: a reflective call, which may throw anything. */
+    interface Body {
+        Object run() throws Throwable;
+    }
+
+    private final String signature;
+    private final CompletableFuture<Object> outcome = new CompletableFuture<>();
+    private final Thread thread;
+
+    private Call(String signature, Body body) {
+        this.signature = signature;
+        this.thread = Thread.ofPlatform().daemon().name("learner " + signature).unstarted(() -> {
+            try {
+                outcome.complete(body.run());
+            } catch (InvocationTargetException e) {
+                outcome.completeExceptionally(e.getCause());
+            } catch (Throwable e) {
+                outcome.completeExceptionally(e);
+            }
+        });
+    }
+
+    static Call start(String signature, Body body) {
+        var call = new Call(signature, body);
+        CurrentTest.started(call);
+        call.thread.start();
+        return call;
+    }
+
+    /** Waits for the call's result; throws what the call threw; fails when it takes longer than {@code bound}. */
+    public Object result(Duration bound) {
+        try {
+            return outcome.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            thread.interrupt();
+            throw new AssertionError(signature + " did not return within " + bound.toMillis() + " ms.");
+        } catch (ExecutionException e) {
+            throw Sneaky.rethrow(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for " + signature, e);
+        }
+    }
+
+    /**
+     * For a server whose socket the test has just closed: it must return, quietly, within
+     * {@code bound}. Fails saying what it did instead.
+     */
+    public void awaitQuietReturn(Duration bound) {
+        try {
+            result(bound);
+        } catch (AssertionError e) {
+            throw new AssertionError(signature + " did not return within " + bound.toMillis()
+                    + " ms of its socket being closed: a server must stop when its socket is closed.");
+        } catch (Throwable e) {
+            if (isTodo(e)) {
+                throw Sneaky.rethrow(e);
+            }
+            throw new AssertionError(signature + " threw " + e + " when its socket was closed;"
+                    + " a closed socket is the signal to stop, so return quietly instead.", e);
+        }
+    }
+
+    public boolean isRunning() {
+        return !outcome.isDone();
+    }
+
+    public String signature() {
+        return signature;
+    }
+
+    /** What the call threw, if it has ended by throwing. */
+    public Optional<Throwable> failure() {
+        if (!outcome.isCompletedExceptionally()) {
+            return Optional.empty();
+        }
+        try {
+            outcome.join();
+            return Optional.empty();
+        } catch (Exception e) {
+            return Optional.of(e.getCause() == null ? e : e.getCause());
+        }
+    }
+
+    static boolean isTodo(Throwable e) {
+        return e instanceof UnsupportedOperationException && e.getMessage() != null && e.getMessage().startsWith("TODO");
+    }
+}

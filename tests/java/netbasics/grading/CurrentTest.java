@@ -1,0 +1,51 @@
+package netbasics.grading;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * What the current test has set running in learner code: contract calls and {@code main}
+ * processes. Tests run one at a time, so "the current test" is everything since it began.
+ *
+ * <p>This lets a failure name its real cause (a server that had already died, often of the stub's
+ * "TODO") instead of the symptom (no reply), and lets fixtures stop waiting for replies from a
+ * server that can no longer send any.
+ */
+public final class CurrentTest {
+
+    private static final List<Call> CALLS = new CopyOnWriteArrayList<>();
+    private static final List<MainProcess> PROCESSES = new CopyOnWriteArrayList<>();
+
+    private CurrentTest() {}
+
+    /** True once learner code of this test has died: a call threw, or a {@code main} exited. */
+    public static boolean learnerCodeDied() {
+        return failedCall().isPresent() || PROCESSES.stream().anyMatch(p -> !p.isAlive());
+    }
+
+    static void started(Call call) {
+        CALLS.add(call);
+    }
+
+    static void started(MainProcess process) {
+        PROCESSES.add(process);
+    }
+
+    /** A call of the current test that ended by throwing. */
+    static Optional<Call> failedCall() {
+        return CALLS.stream().filter(c -> c.failure().isPresent()).findFirst();
+    }
+
+    /** The TODO a stub threw inside a {@code main} process of the current test. */
+    static Optional<String> todoInMain() {
+        return PROCESSES.stream().map(MainProcess::todo).flatMap(Optional::stream).findFirst();
+    }
+
+    /** Ends the processes the test started and forgets its calls: nothing outlives its test. */
+    static void end() {
+        PROCESSES.forEach(MainProcess::close);
+        PROCESSES.clear();
+        CALLS.clear();
+    }
+}

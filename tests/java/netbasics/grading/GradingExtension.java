@@ -1,0 +1,102 @@
+package netbasics.grading;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * Connects a graded test to its exercise: hands it the {@link Script} from the tree being graded,
+ * and turns a failure into a message a learner can act on (what went wrong, in their terms, then
+ * the test's hint).
+ */
+final class GradingExtension implements ParameterResolver, BeforeEachCallback, AfterEachCallback, TestExecutionExceptionHandler {
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == Script.class;
+    }
+
+    @Override
+    public Script resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        Exercise exercise = exerciseOf(context);
+        return new Script(Workbook.root(context::getConfigurationParameter), exercise.chapter(), exercise.script());
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        CurrentTest.end();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        CurrentTest.end();
+    }
+
+    @Override
+    public void handleTestExecutionException(ExtensionContext context, Throwable thrown) throws Throwable {
+        if (thrown instanceof TestAbortedException) {
+            throw thrown;
+        }
+        String hint = context.getRequiredTestMethod().isAnnotationPresent(Graded.class)
+                ? context.getRequiredTestMethod().getAnnotation(Graded.class).hint() : "";
+        String script = exerciseOf(context).script();
+        AssertionError taught = new AssertionError(explain(thrown, script) + (hint.isBlank() ? "" : "\n\nHint: " + hint), thrown);
+        taught.setStackTrace(new StackTraceElement[0]);
+        throw taught;
+    }
+
+    /** The learner-facing story of a failure. */
+    static String explain(Throwable thrown, String script) {
+        if (Call.isTodo(thrown)) {
+            return notDone(thrown);
+        }
+        Optional<Call> died = CurrentTest.failedCall();
+        if (died.isPresent()) {
+            Throwable cause = died.get().failure().orElseThrow();
+            if (Call.isTodo(cause)) {
+                return notDone(cause);
+            }
+            if (cause != thrown) {
+                return died.get().signature() + " died while the test was talking to it:\n    " + cause
+                        + learnerFrames(cause, script) + "\n\nWhat the test saw: " + thrown.getMessage();
+            }
+        }
+        Optional<String> todoInMain = CurrentTest.todoInMain();
+        if (todoInMain.isPresent()) {
+            return "Not done yet: " + todoInMain.get();
+        }
+        if (thrown instanceof AssertionError) {
+            return String.valueOf(thrown.getMessage());
+        }
+        return "Your code threw " + thrown + learnerFrames(thrown, script);
+    }
+
+    private static String notDone(Throwable todo) {
+        return "Not done yet: " + todo.getMessage();
+    }
+
+    /** The lines of the learner's own file in a stack trace: where to look. */
+    private static String learnerFrames(Throwable thrown, String script) {
+        String frames = Arrays.stream(thrown.getStackTrace())
+                .filter(frame -> (script + ".java").equals(frame.getFileName()))
+                .limit(4)
+                .map(frame -> "\n        at " + frame)
+                .collect(Collectors.joining());
+        return frames;
+    }
+
+    static Exercise exerciseOf(ExtensionContext context) {
+        Exercise exercise = OutcomeCollector.exerciseOf(context.getRequiredTestClass());
+        if (exercise == null) {
+            throw new IllegalStateException(context.getRequiredTestClass() + " is not annotated with @Exercise");
+        }
+        return exercise;
+    }
+}

@@ -1,0 +1,155 @@
+package netbasics.grading;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * A script's {@code main} running in a JVM of its own, the way a learner runs it with
+ * {@code jbang}: the tests read what it prints and its exit status. Like the test JVM, it runs with
+ * a platform charset that is not UTF-8, so text that is encoded without naming a charset shows.
+ */
+public final class MainProcess implements AutoCloseable {
+
+    private static final Pattern TODO = Pattern.compile("UnsupportedOperationException: (TODO.*)");
+
+    private final String commandLine;
+    private final Process process;
+    private final StringBuffer stdout = new StringBuffer();
+    private final StringBuffer stderr = new StringBuffer();
+
+    private MainProcess(String commandLine, Process process) {
+        this.commandLine = commandLine;
+        this.process = process;
+        drain(process.getInputStream(), stdout);
+        drain(process.getErrorStream(), stderr);
+    }
+
+    static MainProcess start(Script script, String... arguments) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Dfile.encoding=ISO-8859-1", "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8",
+                "-cp", script.classes().toString(), script.name()));
+        command.addAll(List.of(arguments));
+        String commandLine = "jbang " + Workbook.display(script.file()) + " " + String.join(" ", arguments);
+        try {
+            var builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE);
+            var started = new MainProcess(commandLine.strip(), builder.start());
+            CurrentTest.started(started);
+            return started;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + commandLine, e);
+        }
+    }
+
+    /** Waits for a line of standard output matching {@code pattern}; fails with all it printed so far. */
+    public MatchResult awaitLine(Pattern pattern, Duration bound) {
+        try {
+            return await().atMost(bound).pollInterval(Duration.ofMillis(20)).until(() -> find(pattern), Optional::isPresent).orElseThrow();
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("`" + commandLine + "` printed no line matching /" + pattern + "/ within "
+                    + bound.toMillis() + " ms.\n" + transcript());
+        }
+    }
+
+    /** Waits for the process to end; fails if it is still running after {@code bound}. */
+    public int awaitExit(Duration bound) {
+        try {
+            await().atMost(bound).pollInterval(Duration.ofMillis(20)).until(() -> !process.isAlive());
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("`" + commandLine + "` was still running after " + bound.toMillis() + " ms.\n" + transcript());
+        }
+        return process.exitValue();
+    }
+
+    /** Closes the program's standard input, as a learner would with Ctrl-D. */
+    public void closeInput() {
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String stdout() {
+        return stdout.toString();
+    }
+
+    public String stderr() {
+        return stderr.toString();
+    }
+
+    public String commandLine() {
+        return commandLine;
+    }
+
+    /** Everything the program printed, labelled, for failure messages. */
+    public String transcript() {
+        return "It printed on standard output:\n" + indent(stdout()) + "and on standard error:\n" + indent(stderr());
+    }
+
+    @Override
+    public void close() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The TODO a stub's contract threw in this process, if it did. */
+    Optional<String> todo() {
+        Matcher matcher = TODO.matcher(stderr());
+        return matcher.find() ? Optional.of(matcher.group(1)) : Optional.empty();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    private Optional<MatchResult> find(Pattern pattern) {
+        for (String line : stdout().split("\\R")) {
+            Matcher matcher = pattern.matcher(line);
+            if (matcher.find()) {
+                return Optional.of(matcher.toMatchResult());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String indent(String text) {
+        return text.isEmpty() ? "    (nothing)\n" : text.lines().map(l -> "    " + l + "\n").reduce("", String::concat);
+    }
+
+    private static void drain(InputStream stream, StringBuffer into) {
+        Thread.ofPlatform().daemon().name("main output").start(() -> {
+            byte[] buffer = new byte[8192];
+            try (stream) {
+                // Decoding per chunk would split characters; the output is short, so keep the bytes and decode whole.
+                var bytes = new java.io.ByteArrayOutputStream();
+                for (int n; (n = stream.read(buffer)) != -1; ) {
+                    bytes.write(buffer, 0, n);
+                    synchronized (into) {
+                        into.setLength(0);
+                        into.append(bytes.toString(StandardCharsets.UTF_8));
+                    }
+                }
+            } catch (IOException ignored) {
+                // The process was killed: what it printed so far is all there is.
+            }
+        });
+    }
+}

@@ -1,0 +1,126 @@
+package netbasics.grading;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.net.MalformedURLException;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * One exercise script of the tree being graded, seen through its contract: the public static
+ * methods a test calls. The script is compiled on first use, on its own, and loaded in a class
+ * loader of its own that sees only the JDK, as under {@code jbang}.
+ */
+public final class Script {
+
+    private static final Map<Path, Class<?>> LOADED = new ConcurrentHashMap<>();
+
+    private final String chapter;
+    private final String name;
+    private final Path file;
+
+    public Script(Path root, String chapter, String name) {
+        this.chapter = chapter;
+        this.name = name;
+        this.file = Workbook.scriptFile(root, chapter, name);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String chapter() {
+        return chapter;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The script's class; fails the test with javac's own messages when the file does not compile. */
+    public Class<?> type() {
+        if (!Files.isRegularFile(file)) {
+            throw new AssertionError("There is no " + Workbook.display(file) + ": this exercise's file is missing.");
+        }
+        ScriptCompiler.Compilation compilation = ScriptCompiler.compile(file);
+        if (!compilation.succeeded()) {
+            throw new AssertionError(Workbook.display(file) + " does not compile, so none of its tests can run:\n"
+                    + compilation.errors());
+        }
+        return LOADED.computeIfAbsent(compilation.classes(), this::load);
+    }
+
+    /** The classes folder of the compiled script, for running its {@code main} in a process of its own. */
+    Path classes() {
+        type();
+        return ScriptCompiler.compile(file).classes();
+    }
+
+    /** A type nested in the script, such as a result record: {@code nested("Summary")}. */
+    public Class<?> nested(String simpleName) {
+        return Arrays.stream(type().getClasses())
+                .filter(c -> c.getSimpleName().equals(simpleName))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(Workbook.display(file) + " must declare a public nested type "
+                        + simpleName + " (it is part of the exercise's contract)."));
+    }
+
+    /**
+     * Binds the contract method {@code public static RETURNS name(PARAMETERS)}. When the script has
+     * no such method, the test fails naming the exact signature it expected and what it found.
+     */
+    public Contract method(String methodName, Class<?> returns, Class<?>... parameters) {
+        String expected = "public static " + returns.getTypeName() + " " + methodName + "("
+                + Arrays.stream(parameters).map(Class::getTypeName).collect(Collectors.joining(", ")) + ")";
+        Class<?> type = type();
+        Method method;
+        try {
+            method = type.getDeclaredMethod(methodName, parameters);
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError(missing(expected, type, methodName));
+        }
+        int modifiers = method.getModifiers();
+        if (!Modifier.isPublic(modifiers) || !Modifier.isStatic(modifiers) || !method.getReturnType().equals(returns)) {
+            throw new AssertionError(missing(expected, type, methodName));
+        }
+        method.setAccessible(true);
+        return new Contract(name + "." + methodName, method);
+    }
+
+    /** Starts the script's {@code main} in a JVM of its own, as {@code jbang} would run it. */
+    public MainProcess startMain(String... arguments) {
+        return MainProcess.start(this, arguments);
+    }
+
+    private String missing(String expected, Class<?> type, String methodName) {
+        String found = Arrays.stream(type.getDeclaredMethods())
+                .filter(m -> m.getName().equals(methodName))
+                .map(Method::toGenericString)
+                .map(s -> s.replace(type.getName() + ".", ""))
+                .collect(Collectors.joining("\n    "));
+        return Workbook.display(file) + " must declare\n    " + expected + "\n"
+                + (found.isEmpty() ? "but has no method named " + methodName + "." : "but has\n    " + found)
+                + "\nThe tests call this method: keep its name, parameters and return type as the stub gave them.";
+    }
+
+    private Class<?> load(Path classes) {
+        try {
+            // The parent is the platform loader: a script sees the JDK and nothing of the test classpath.
+            var loader = new URLClassLoader(name, new java.net.URL[] {classes.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+            return Class.forName(name, true, loader);
+        } catch (MalformedURLException | ClassNotFoundException e) {
+            throw new AssertionError(Workbook.display(file) + " must declare the public class " + name
+                    + " (a script's class is named like its file).", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return Workbook.display(file);
+    }
+}

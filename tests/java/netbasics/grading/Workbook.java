@@ -1,0 +1,56 @@
+package netbasics.grading;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Where the workbook is and which tree is being graded.
+ *
+ * <p>{@code workbook.root} names the tree ({@code chapters} by default; {@code solutions}; or any
+ * folder laid out like them), relative to the workbook's home unless absolute. The setting is read
+ * as a JUnit configuration parameter, which falls back to the system property of the same name, so
+ * {@code -Dworkbook.root=solutions} works on the Maven command line and the self-check can point a
+ * nested run at another tree.
+ */
+public final class Workbook {
+
+    public static final String ROOT = "workbook.root";
+    public static final String CHAPTER = "workbook.chapter";
+    public static final String EXERCISE = "workbook.exercise";
+    public static final String DEFAULT_ROOT = "chapters";
+
+    private Workbook() {}
+
+    /** The folder holding README.md, chapters/ and tests/: Surefire sets it; else the working directory. */
+    public static Path home() {
+        String configured = System.getProperty("workbook.home");
+        return Path.of(configured == null || configured.isBlank() ? "" : configured).toAbsolutePath().normalize();
+    }
+
+    /** The tree to grade, given a lookup of configuration parameters. */
+    public static Path root(Function<String, Optional<String>> parameters) {
+        String configured = parameters.apply(ROOT).filter(s -> !s.isBlank()).orElse(DEFAULT_ROOT);
+        return home().resolve(configured).normalize();
+    }
+
+    public static Path scriptFile(Path root, String chapter, String script) {
+        return root.resolve(chapter).resolve(script + ".java");
+    }
+
+    /** A path as a learner would type it: relative to the workbook when it lies inside. */
+    public static String display(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        return absolute.startsWith(home()) ? home().relativize(absolute).toString() : absolute.toString();
+    }
+
+    /** Scratch space under target/, where compiled scripts and reports go. */
+    public static Path target(String folder) {
+        return home().resolve("target").resolve(folder);
+    }
+
+    static boolean exists(Path root, String chapter, String script) {
+        return Files.isRegularFile(scriptFile(root, chapter, script));
+    }
+}

@@ -1,0 +1,124 @@
+package netbasics.verification;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A planted bug: a solution with one classic mistake. A mutant is written down as the mistake in
+ * words and the edit that makes it, in {@code tests/mutants/CHAPTER/SCRIPT/NAME.mutant}:
+ *
+ * <pre>
+ * A 1024-byte receive buffer: longer datagrams are silently cut short.
+ * --- find
+ *         byte[] buffer = new byte[MAX_DATAGRAM];
+ * --- replace
+ *         byte[] buffer = new byte[1024];
+ * </pre>
+ *
+ * A mutant may hold several find/replace pairs. Each find must occur exactly once in the solution,
+ * so a mutant that no longer matches its solution fails loudly instead of testing nothing.
+ */
+record Mutant(String chapter, String script, String name, String mistake, List<Edit> edits) {
+
+    record Edit(String find, String replace) {}
+
+    static final String EXTENSION = ".mutant";
+
+    /** Every mutant under {@code folder} (tests/mutants), in a stable order. */
+    static List<Mutant> all(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.filter(p -> p.toString().endsWith(EXTENSION)).sorted().map(Mutant::read).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Mutant read(Path file) {
+        String fileName = file.getFileName().toString();
+        String name = fileName.substring(0, fileName.length() - EXTENSION.length());
+        String script = file.getParent().getFileName().toString();
+        String chapter = file.getParent().getParent().getFileName().toString();
+        try {
+            return parse(chapter, script, name, Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Mutant parse(String chapter, String script, String name, String text) {
+        String where = chapter + "/" + script + "/" + name + ".mutant";
+        var mistake = new StringBuilder();
+        var edits = new ArrayList<Edit>();
+        StringBuilder find = null;
+        StringBuilder replace = null;
+        for (String line : text.lines().toList()) {
+            if (line.equals("--- find")) {
+                if (find != null) {
+                    edits.add(edit(where, find, replace));
+                }
+                find = new StringBuilder();
+                replace = null;
+            } else if (line.equals("--- replace") && find != null) {
+                replace = new StringBuilder();
+            } else if (find == null) {
+                mistake.append(line.strip()).append(' ');
+            } else {
+                (replace != null ? replace : find).append(line).append('\n');
+            }
+        }
+        edits.add(edit(where, find, replace));
+        if (mistake.isEmpty()) {
+            throw new IllegalArgumentException(where + ": start with a sentence that names the mistake");
+        }
+        return new Mutant(chapter, script, name, mistake.toString().strip(), List.copyOf(edits));
+    }
+
+    private static Edit edit(String where, StringBuilder find, StringBuilder replace) {
+        if (find == null || replace == null || find.isEmpty()) {
+            throw new IllegalArgumentException(where + ": every edit needs a '--- find' block and a '--- replace' block");
+        }
+        return new Edit(find.toString(), replace.toString());
+    }
+
+    /** The solution's text with this mutant's mistake planted in it. */
+    String applyTo(String solution) {
+        String result = solution;
+        for (Edit edit : edits) {
+            int first = result.indexOf(edit.find());
+            if (first < 0 || result.indexOf(edit.find(), first + 1) >= 0) {
+                throw new IllegalStateException(this + ": this text must occur exactly once in the solution, but occurs "
+                        + (first < 0 ? "nowhere" : "more than once") + ":\n" + edit.find());
+            }
+            result = result.substring(0, first) + edit.replace() + result.substring(first + edit.find().length());
+        }
+        return result;
+    }
+
+    /** Writes a one-exercise tree holding the mutated solution; returns the tree's root. */
+    Path plant(Path solutions, Path scratch) {
+        try {
+            String solution = Files.readString(solutions.resolve(chapter).resolve(script + ".java"), StandardCharsets.UTF_8);
+            Path root = scratch.resolve(chapter).resolve(script).resolve(name);
+            Path file = root.resolve(chapter).resolve(script + ".java");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, applyTo(solution), StandardCharsets.UTF_8);
+            return root;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "mutant " + chapter + "/" + script + "/" + name;
+    }
+}

@@ -1,0 +1,137 @@
+package netbasics.verification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import netbasics.grading.Exercise;
+import netbasics.grading.Graded;
+import netbasics.grading.Outcome;
+import netbasics.grading.Workbook;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The tests are tested. The graded suites are run three ways: on solutions/ every test must pass;
+ * on the untouched chapters/ every graded test must fail, and fail because of the stub's TODO; and
+ * on every mutant (a solution with one classic mistake planted) at least one test must fail.
+ *
+ * <p>{@code -Dworkbook.chapter=02-datagrams} narrows the check to one chapter.
+ */
+class WorkbookVerificationTest {
+
+    private static final Path HOME = Workbook.home();
+    private static final Set<String> CHAPTERS = names(System.getProperty(Workbook.CHAPTER));
+
+    @TestFactory
+    Stream<DynamicTest> the_solutions_pass_every_test() {
+        return grade("solutions").map(outcome -> dynamicTest(outcome.toString(), () -> assertThat(outcome.status())
+                .as("On solutions/, %s failed:%n%s", outcome, outcome.message())
+                .isNotEqualTo(Outcome.Status.FAILED)));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> the_untouched_stubs_fail_every_graded_test_because_of_their_TODO() {
+        return grade("chapters").map(outcome -> dynamicTest(outcome.toString(), () -> {
+            assertThat(outcome.status()).as("On chapters/, %s passed although the stub is untouched", outcome)
+                    .isNotEqualTo(Outcome.Status.PASSED);
+            if (outcome.status() == Outcome.Status.FAILED) {
+                assertThat(outcome.message()).as("On chapters/, %s failed for a reason other than the stub's TODO", outcome)
+                        .startsWith("Not done yet: TODO");
+            }
+        }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> every_mutant_is_caught_by_at_least_one_test() {
+        Path scratch = Workbook.target("mutants");
+        return Mutant.all(HOME.resolve("tests/mutants")).stream()
+                .filter(mutant -> CHAPTERS.isEmpty() || CHAPTERS.contains(mutant.chapter()))
+                .map(mutant -> dynamicTest(mutant + ": " + mutant.mistake(), () -> {
+                    Path tree = mutant.plant(HOME.resolve("solutions"), scratch);
+                    List<Outcome> outcomes = GradingRun.grade(tree, Set.of(mutant.chapter()), Set.of(mutant.script()));
+                    List<Outcome> failed = outcomes.stream().filter(o -> o.status() == Outcome.Status.FAILED).toList();
+                    assertThat(outcomes).as("%s has no tests to run", mutant).isNotEmpty();
+                    assertThat(failed).as("%s (%s) was not caught by any test of %s", mutant, mutant.mistake(), mutant.script())
+                            .isNotEmpty();
+                    assertThat(failed).as("%s must compile: a mutant is a plausible mistake, not a broken file", mutant)
+                            .noneMatch(o -> o.message().contains("does not compile"));
+                    System.out.printf("%s caught by: %s%n", mutant,
+                            failed.stream().map(Outcome::test).collect(Collectors.joining("; ")));
+                }));
+    }
+
+    @Test
+    void every_exercise_has_a_stub_a_solution_a_graded_suite_a_mutant_and_an_alias() throws IOException {
+        List<Exercise> graded = GradingRun.exercises();
+        List<Mutant> mutants = Mutant.all(HOME.resolve("tests/mutants"));
+        String catalog = Files.readString(HOME.resolve("jbang-catalog.json"), StandardCharsets.UTF_8);
+        var aliases = new ObjectMapper().readTree(catalog).get("aliases");
+        for (Path solution : scripts("solutions")) {
+            String chapter = solution.getParent().getFileName().toString();
+            String script = solution.getFileName().toString().replace(".java", "");
+            String where = chapter + "/" + script;
+            assertThat(HOME.resolve("chapters").resolve(chapter).resolve(script + ".java")).as("the stub of " + where).isRegularFile();
+            assertThat(Files.readString(HOME.resolve("chapters").resolve(chapter).resolve(script + ".java")))
+                    .as("the stub of " + where).contains("TODO");
+            assertThat(HOME.resolve("chapters").resolve(chapter).resolve("README.md")).as("the chapter text of " + chapter).isRegularFile();
+            assertThat(graded).as("a graded suite for " + where)
+                    .anyMatch(e -> e.chapter().equals(chapter) && e.script().equals(script));
+            assertThat(mutants).as("a mutant of " + where)
+                    .anyMatch(m -> m.chapter().equals(chapter) && m.script().equals(script));
+            assertThat(aliases.properties()).as("an alias in jbang-catalog.json for " + where)
+                    .anyMatch(alias -> alias.getValue().path("script-ref").asText().equals("chapters/" + chapter + "/" + script + ".java"));
+        }
+        for (Path stub : scripts("chapters")) {
+            assertThat(HOME.resolve("solutions").resolve(HOME.resolve("chapters").relativize(stub))).as("the solution of " + stub).isRegularFile();
+        }
+    }
+
+    @Test
+    void every_graded_test_declares_its_points_and_a_hint() {
+        for (Class<?> suite : GradingRun.suites()) {
+            for (Method method : suite.getDeclaredMethods()) {
+                if (isTest(method)) {
+                    Graded graded = method.getAnnotation(Graded.class);
+                    assertThat(graded).as("@Graded on " + suite.getSimpleName() + "." + method.getName()).isNotNull();
+                    assertThat(graded.points()).as("points of " + method.getName()).isPositive();
+                    assertThat(graded.hint()).as("hint of " + method.getName()).isNotBlank();
+                }
+            }
+        }
+    }
+
+    private static boolean isTest(Method method) {
+        return Arrays.stream(method.getAnnotations()).map(a -> a.annotationType())
+                .anyMatch(type -> type.isAnnotationPresent(org.junit.platform.commons.annotation.Testable.class));
+    }
+
+    private static Stream<Outcome> grade(String tree) {
+        List<Outcome> outcomes = GradingRun.grade(HOME.resolve(tree), CHAPTERS, Set.of());
+        assertThat(outcomes).as("graded tests found for " + tree).isNotEmpty();
+        return outcomes.stream();
+    }
+
+    private static List<Path> scripts(String tree) throws IOException {
+        try (Stream<Path> files = Files.walk(HOME.resolve(tree))) {
+            return files.filter(p -> p.toString().endsWith(".java"))
+                    .filter(p -> CHAPTERS.isEmpty() || CHAPTERS.contains(p.getParent().getFileName().toString()))
+                    .sorted().toList();
+        }
+    }
+
+    private static Set<String> names(String list) {
+        return list == null || list.isBlank() ? Set.of() : Set.of(list.split(","));
+    }
+}
