@@ -1,6 +1,5 @@
 package netbasics.grading;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Function;
@@ -50,7 +49,4 @@ public final class Workbook {
         return home().resolve("target").resolve(folder);
     }
 
-    static boolean exists(Path root, String chapter, String script) {
-        return Files.isRegularFile(scriptFile(root, chapter, script));
-    }
 }

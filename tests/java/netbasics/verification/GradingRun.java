@@ -1,5 +1,6 @@
 package netbasics.verification;
 
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
 
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import netbasics.grading.Exercise;
 import netbasics.grading.ExerciseFilter;
 import netbasics.grading.Outcome;
 import netbasics.grading.OutcomeCollector;
+import netbasics.grading.Script;
 import netbasics.grading.Workbook;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
@@ -31,6 +33,17 @@ final class GradingRun {
     static List<Outcome> grade(Path root, Set<String> chapters, Set<String> scripts) {
         var collector = new OutcomeCollector();
         LauncherFactory.create(isolated()).execute(request(root, chapters, scripts), collector);
+        return collector.outcomes();
+    }
+
+    /** Runs one graded test method (taking a Script) against {@code root}. */
+    static List<Outcome> gradeOne(Path root, Class<?> suite, String method) {
+        var collector = new OutcomeCollector();
+        var request = LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectMethod(suite, method, Script.class.getName()))
+                .configurationParameter(Workbook.ROOT, root.toString())
+                .build();
+        LauncherFactory.create(isolated()).execute(request, collector);
         return collector.outcomes();
     }
 

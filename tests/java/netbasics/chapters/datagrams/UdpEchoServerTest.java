@@ -23,7 +23,7 @@ import netbasics.grading.Serving;
 import org.junit.jupiter.api.Test;
 
 @Exercise(chapter = "02-datagrams", script = "UdpEchoServer")
-class UdpEchoServerTest {
+public class UdpEchoServerTest {
 
     private static final Duration REPLY_WITHIN = Duration.ofSeconds(2);
 

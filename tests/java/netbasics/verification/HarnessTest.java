@@ -1,0 +1,124 @@
+package netbasics.verification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import netbasics.chapters.datagrams.UdpEchoServerTest;
+import netbasics.grading.ExerciseFilter;
+import netbasics.grading.GradeReport;
+import netbasics.grading.Outcome;
+import netbasics.grading.Workbook;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The grading machinery keeps its promises to learners: a script that does not compile fails only
+ * its own tests, with javac's message; a mistyped contract names the signature it expected; a
+ * call that never returns costs its test and says so; reports agree with the table.
+ */
+class HarnessTest {
+
+    private static final String CHAPTER = "02-datagrams";
+    private static final String SCRIPT = "UdpEchoServer";
+
+    @Test
+    void a_script_that_does_not_compile_fails_its_own_tests_with_javacs_message() throws IOException {
+        List<Outcome> outcomes = gradeVariant("compile-error", solution -> solution.replace("serve(socket);", "serve(socket)"));
+        assertThat(outcomes).isNotEmpty().allSatisfy(o -> {
+            assertThat(o.status()).isEqualTo(Outcome.Status.FAILED);
+            assertThat(o.message()).contains("UdpEchoServer.java does not compile").contains("error: ';' expected");
+        });
+    }
+
+    @Test
+    void a_mistyped_contract_method_fails_naming_the_exact_signature_expected() throws IOException {
+        List<Outcome> outcomes = gradeVariant("wrong-signature",
+                solution -> solution.replace("public static void serve(DatagramSocket socket)", "public static void serve(DatagramSocket socket, int spare)")
+                        .replace("serve(socket);", "serve(socket, 0);"));
+        // The test of main runs the script as a program, not through the contract, so it may pass.
+        assertThat(outcomes).filteredOn(o -> o.status() == Outcome.Status.FAILED).hasSizeGreaterThan(outcomes.size() / 2)
+                .allSatisfy(o -> assertThat(o.message())
+                .contains("must declare\n    public static void serve(java.net.DatagramSocket)")
+                .contains("serve(java.net.DatagramSocket,int)"));
+    }
+
+    @Test
+    void a_server_that_never_stops_costs_only_its_tests_and_says_so() throws IOException {
+        Path tree = variant("never-stops", solution -> solution.replace(
+                "                    return; // closing the socket is how the caller says \"stop\"",
+                "                    while (true) { try { Thread.sleep(60_000); } catch (InterruptedException ignored) { } }"));
+        long started = System.nanoTime();
+        List<Outcome> outcomes = GradingRun.gradeOne(tree, UdpEchoServerTest.class, "returns_quietly_when_its_socket_is_closed");
+        assertThat(outcomes).singleElement().satisfies(o -> assertThat(o.message())
+                .contains("UdpEchoServer.serve(DatagramSocket) did not return within 2000 ms of its socket being closed"));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("time the hanging server cost").isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void a_stub_failure_says_not_done_and_gives_the_hint() {
+        List<Outcome> outcomes = GradingRun.grade(Workbook.home().resolve("chapters"), Set.of(CHAPTER), Set.of(SCRIPT));
+        assertThat(outcomes).isNotEmpty().allSatisfy(o -> assertThat(o.message()).startsWith("Not done yet: TODO").contains("\n\nHint: "));
+    }
+
+    @Test
+    void the_reports_agree_with_the_score_table() throws IOException {
+        var outcomes = List.of(
+                new Outcome(CHAPTER, SCRIPT, "echoes", 2, Outcome.Status.PASSED, ""),
+                new Outcome(CHAPTER, SCRIPT, "survives", 3, Outcome.Status.FAILED, "no echo\n\nHint: loop"),
+                new Outcome(CHAPTER, SCRIPT, "ipv6", 1, Outcome.Status.SKIPPED, "no ::1"));
+        var report = new GradeReport("chapters/", outcomes, Duration.ofSeconds(3));
+        Path folder = Workbook.target("harness-test/report");
+        report.writeTo(folder);
+
+        var json = new ObjectMapper().readTree(folder.resolve("results.json").toFile());
+        assertThat(json.get("score").asInt()).isEqualTo(2);
+        assertThat(json.get("tests")).hasSize(3);
+        assertThat(json.get("tests").get(1).get("status").asText()).isEqualTo("failed");
+        assertThat(json.get("tests").get(1).get("max_score").asInt()).isEqualTo(3);
+        assertThat(json.get("tests").get(2).get("max_score").asInt()).as("a skipped test is not counted").isZero();
+        assertThat(json.get("tests").get(0).get("tags")).extracting(node -> node.asText()).containsExactly(CHAPTER, SCRIPT);
+        assertThat(report.table()).contains("2 / 5").contains("(40 %)");
+        assertThat(Files.readString(folder.resolve("summary.md"), StandardCharsets.UTF_8))
+                .contains("**2 / 5 points (40 %)**").contains("no echo");
+    }
+
+    @Test
+    void an_unknown_chapter_is_refused_with_the_list_of_chapters() {
+        String before = System.getProperty(Workbook.CHAPTER);
+        System.setProperty(Workbook.CHAPTER, "09-nowhere");
+        try {
+            assertThatThrownBy(ExerciseFilter::new).hasMessageContaining("no chapter named '09-nowhere'").hasMessageContaining(CHAPTER);
+        } finally {
+            if (before == null) {
+                System.clearProperty(Workbook.CHAPTER);
+            } else {
+                System.setProperty(Workbook.CHAPTER, before);
+            }
+        }
+    }
+
+    /** Grades UdpEchoServer's solution changed by {@code change}, in a tree of its own. */
+    private static List<Outcome> gradeVariant(String name, UnaryOperator<String> change) throws IOException {
+        return GradingRun.grade(variant(name, change), Set.of(CHAPTER), Set.of(SCRIPT));
+    }
+
+    /** Writes a tree holding UdpEchoServer's solution changed by {@code change}; returns its root. */
+    private static Path variant(String name, UnaryOperator<String> change) throws IOException {
+        String solution = Files.readString(Workbook.scriptFile(Workbook.home().resolve("solutions"), CHAPTER, SCRIPT));
+        String changed = change.apply(solution);
+        assertThat(changed).as("the variant %s changes the solution", name).isNotEqualTo(solution);
+        Path root = Workbook.target("harness-test").resolve(name);
+        Path file = Workbook.scriptFile(root, CHAPTER, SCRIPT);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, changed, StandardCharsets.UTF_8);
+        return root;
+    }
+}
