@@ -82,7 +82,7 @@ public record GradeReport(String tree, List<Outcome> outcomes, Duration elapsed)
     public String gradescopeJson() {
         var tests = outcomes.stream().map(o -> {
             Map<String, Object> test = new LinkedHashMap<>();
-            test.put("name", o.exercise() + " › " + o.test());
+            test.put("name", o.name());
             test.put("score", o.points());
             test.put("max_score", o.countedMaxPoints());
             test.put("status", o.status() == Outcome.Status.FAILED ? "failed" : "passed");

@@ -19,8 +19,13 @@ public record Outcome(String chapter, String script, String test, int maxPoints,
         return chapter + "/" + script;
     }
 
+    /** {@code 02-datagrams/UdpEchoServer › echoes an empty datagram}. */
+    public String name() {
+        return exercise() + " › " + test;
+    }
+
     @Override
     public String toString() {
-        return exercise() + " › " + test + ": " + status;
+        return name() + ": " + status;
     }
 }

@@ -36,14 +36,14 @@ class WorkbookVerificationTest {
 
     @TestFactory
     Stream<DynamicTest> the_solutions_pass_every_test() {
-        return grade("solutions").map(outcome -> dynamicTest(outcome.toString(), () -> assertThat(outcome.status())
+        return grade("solutions").map(outcome -> dynamicTest(outcome.name(), () -> assertThat(outcome.status())
                 .as("On solutions/, %s failed:%n%s", outcome, outcome.message())
                 .isNotEqualTo(Outcome.Status.FAILED)));
     }
 
     @TestFactory
     Stream<DynamicTest> the_untouched_stubs_fail_every_graded_test_because_of_their_TODO() {
-        return grade("chapters").map(outcome -> dynamicTest(outcome.toString(), () -> {
+        return grade("chapters").map(outcome -> dynamicTest(outcome.name(), () -> {
             assertThat(outcome.status()).as("On chapters/, %s passed although the stub is untouched", outcome)
                     .isNotEqualTo(Outcome.Status.PASSED);
             if (outcome.status() == Outcome.Status.FAILED) {
