@@ -29,7 +29,7 @@ public class UdpEchoClient {
             "Each line travels alone, as one datagram",
             "No connection, no promise of delivery",
             "The echo comes back from the same port",
-            "Prices: £5 or €6");
+            "Not ASCII, still one datagram: £€");
 
     /** The largest payload of a UDP datagram over IPv4: 65,535 minus the IP and UDP headers. */
     static final int MAX_DATAGRAM = 65_507;
