@@ -150,9 +150,14 @@ public class ReliableUdpClientTest {
         Object capBelowFirst = retry(script, Duration.ofMillis(300), 3, Duration.ofMillis(250));
         assertThat((Duration) timeout(script).call(capBelowFirst, 1)).as("timeout(Retry[300 ms, 3 retries, cap 250 ms], 1)")
                 .isEqualTo(ms(250));
-        Object many = retry(script, Duration.ofMillis(1), 200, Duration.ofHours(1));
-        assertThat((Duration) timeout(script).call(many, 100)).as("timeout(Retry[1 ms, 200 retries, cap 1 h], 100)")
-                .isEqualTo(Duration.ofHours(1));
+        for (Duration first : List.of(ms(1), Duration.ofSeconds(2))) {
+            Object many = retry(script, first, 200, Duration.ofHours(1));
+            for (int attempt : new int[] {64, 100}) {
+                assertThat((Duration) timeout(script).call(many, attempt))
+                        .as("timeout(Retry[%s, 200 retries, cap 1 h], %d): late attempts wait the cap", first, attempt)
+                        .isEqualTo(Duration.ofHours(1));
+            }
+        }
     }
 
     // ---- what is not the answer ----
