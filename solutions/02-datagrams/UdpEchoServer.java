@@ -28,7 +28,7 @@ public class UdpEchoServer {
     public static void serve(DatagramSocket socket) throws IOException {
         byte[] buffer = new byte[MAX_DATAGRAM];
         while (!socket.isClosed()) {
-            // A fresh packet per datagram: receive() shrinks a packet's length to what arrived.
+            // receive() records the length and the sender of what arrived: the reply is built from exactly those.
             DatagramPacket request = new DatagramPacket(buffer, buffer.length);
             try {
                 socket.receive(request);

@@ -132,6 +132,41 @@ public class UdpEchoServerTest {
         }
     }
 
+    @Graded(points = 2, hint = "A reply that cannot be sent concerns one client only: catch the IOException of send(), "
+            + "report it, and go on receiving. Only a closed socket ends the server. See \"The connectionless server\".")
+    @Test
+    void keeps_serving_when_one_answer_cannot_be_sent(Script script) throws Exception {
+        try (var unlucky = UdpTestClient.open(); var healthy = UdpTestClient.open();
+             var socket = new UnsendableTo(unlucky.address()); var server = Serving.start(serve(script), socket)) {
+            unlucky.send(address(socket), utf8("my answer cannot be sent"));
+            byte[] sent = utf8("and mine?");
+            healthy.send(address(socket), sent);
+            Datagram reply = healthy.receive(REPLY_WITHIN).orElseThrow(() -> new AssertionError("The server's reply to "
+                    + unlucky.address() + " failed (send threw NoRouteToHostException); then " + healthy.address() + " sent "
+                    + Bytes.describe(sent) + " and got no echo within " + REPLY_WITHIN.toMillis() + " ms."));
+            assertEcho(sent, reply, socket);
+            server.stop();
+        }
+    }
+
+    /** A server socket whose replies to one client fail, as a send does when the route to that client is gone. */
+    private static final class UnsendableTo extends DatagramSocket {
+        private final InetSocketAddress unreachable;
+
+        UnsendableTo(InetSocketAddress unreachable) throws java.net.SocketException {
+            super(Loopback.anyPort());
+            this.unreachable = unreachable;
+        }
+
+        @Override
+        public void send(java.net.DatagramPacket packet) throws java.io.IOException {
+            if (unreachable.equals(packet.getSocketAddress())) {
+                throw new java.net.NoRouteToHostException("No route to host " + unreachable + " (the test's doing)");
+            }
+            super.send(packet);
+        }
+    }
+
     @Graded(points = 1, hint = "Nothing in an echo server depends on the address family: the same code serves ::1.")
     @Test
     void serves_ipv6_with_the_same_code(Script script) throws Exception {
