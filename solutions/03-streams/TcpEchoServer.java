@@ -1,0 +1,139 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 21+
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The book's TCP echo server: it accepts connections on a listening socket and hands each one to
+ * a thread of an executor, which sends back every byte the client sends until the client says it
+ * is done. The book's design is a pool of 20 threads and a backlog of 5; {@code --threads 0} gives
+ * every connection a virtual thread of its own instead.
+ *
+ * <pre>jbang tcp-echo-server [--host HOST] [--port PORT] [--threads N] [--backlog N]</pre>
+ */
+public class TcpEchoServer {
+
+    static final String DEFAULT_HOST = "localhost";
+    static final int DEFAULT_PORT = 8881;
+    static final int BOOK_THREADS = 20;
+    static final int BOOK_BACKLOG = 5;
+    static final Duration GRACE = Duration.ofSeconds(5);
+
+    /**
+     * Accepts connections on {@code listener} until it is closed, then returns quietly. Each
+     * connection is served on {@code handlers}: everything the client sends is echoed back until the
+     * client ends its side of the stream; then the server closes the connection. A client that
+     * resets or vanishes ends only its own conversation. The caller owns both the listener and the
+     * executor: {@link #stop} is how it ends them.
+     */
+    public static void serve(ServerSocket listener, ExecutorService handlers) throws IOException {
+        while (true) {
+            Socket connection;
+            try {
+                connection = listener.accept();
+            } catch (SocketException closed) {
+                if (listener.isClosed()) {
+                    return; // closing the listener is how the caller says "stop accepting"
+                }
+                throw closed;
+            }
+            try {
+                handlers.execute(() -> converse(connection));
+            } catch (RejectedExecutionException stopping) {
+                connection.close(); // the executor is shutting down: no new conversations
+            }
+        }
+    }
+
+    /**
+     * Stops a server gracefully: closes {@code listener} at once, so no new connection is accepted
+     * and {@link #serve} returns, then lets the conversations in flight go on until their clients
+     * finish, for at most {@code deadline}. Returns true when they all finished in time; false when
+     * some were still going (they are left running: the caller decides what to do with them).
+     */
+    public static boolean stop(ServerSocket listener, ExecutorService handlers, Duration deadline) throws IOException, InterruptedException {
+        listener.close();
+        handlers.shutdown(); // no new tasks; the running ones carry on
+        return handlers.awaitTermination(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static void converse(Socket connection) {
+        try (connection) {
+            InputStream in = connection.getInputStream();
+            OutputStream out = connection.getOutputStream();
+            byte[] buffer = new byte[8192];
+            // read() returns what has arrived, at least one byte, or -1 once the client has ended its side.
+            for (int n; (n = in.read(buffer)) != -1; ) {
+                out.write(buffer, 0, n); // exactly the n bytes that came, all of them
+            }
+        } catch (IOException gone) {
+            // A client that resets or vanishes ends its own conversation, nobody else's.
+            System.err.println("Conversation with " + connection.getRemoteSocketAddress() + " ended abruptly: " + gone.getMessage());
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        String host = DEFAULT_HOST;
+        int port = DEFAULT_PORT;
+        int threads = BOOK_THREADS;
+        int backlog = BOOK_BACKLOG;
+        for (int i = 0; i < args.length; i += 2) {
+            String value = i + 1 < args.length ? args[i + 1] : usage("missing value after " + args[i]);
+            switch (args[i]) {
+                case "--host" -> host = value;
+                case "--port" -> port = number("--port", value, 0, 65_535);
+                case "--threads" -> threads = number("--threads", value, 0, 10_000);
+                case "--backlog" -> backlog = number("--backlog", value, 1, 65_535);
+                default -> usage("unknown option " + args[i]);
+            }
+        }
+        ExecutorService handlers = threads == 0 ? Executors.newVirtualThreadPerTaskExecutor() : Executors.newFixedThreadPool(threads);
+        var listener = new ServerSocket();
+        listener.bind(new InetSocketAddress(host, port), backlog);
+        // Ctrl-C: stop accepting at once, give the conversations in flight a few seconds to finish.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                boolean finished = stop(listener, handlers, GRACE);
+                System.out.println(finished ? "Stopped: every conversation had finished"
+                        : "Stopped: conversations still open after " + GRACE.toSeconds() + " s were cut off");
+            } catch (IOException | InterruptedException e) {
+                System.err.println("Stopping failed: " + e);
+            }
+        }));
+        System.out.println("Serving at " + listener.getInetAddress().getHostAddress() + ":" + listener.getLocalPort());
+        System.out.println("(" + (threads == 0 ? "a virtual thread per connection" : threads + " threads") + ", backlog " + backlog
+                + "; Ctrl-C stops)");
+        serve(listener, handlers);
+    }
+
+    static int number(String option, String text, int min, int max) {
+        try {
+            int number = Integer.parseInt(text);
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below, like a number out of range
+        }
+        usage(option + " takes a number from " + min + " to " + max + ", not '" + text + "'");
+        return -1;
+    }
+
+    static String usage(String problem) {
+        System.err.println("TcpEchoServer: " + problem);
+        System.err.println("usage: TcpEchoServer [--host HOST] [--port PORT] [--threads N (0: virtual threads)] [--backlog N]");
+        System.exit(2);
+        return null;
+    }
+}

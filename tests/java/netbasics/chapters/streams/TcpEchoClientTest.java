@@ -1,0 +1,204 @@
+package netbasics.chapters.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Pattern;
+import netbasics.fixtures.Bytes;
+import netbasics.fixtures.FaultyTcpProxy;
+import netbasics.fixtures.FaultyTcpProxy.Faults;
+import netbasics.fixtures.Loopback;
+import netbasics.fixtures.TcpEchoPeer;
+import netbasics.grading.Contract;
+import netbasics.grading.Exercise;
+import netbasics.grading.Graded;
+import netbasics.grading.MainProcess;
+import netbasics.grading.Script;
+import org.junit.jupiter.api.Test;
+
+@Exercise(chapter = "03-streams", script = "TcpEchoClient")
+public class TcpEchoClientTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration SLOW = Duration.ofMillis(1);
+    private static final List<String> LINES = List.of("A few lines of text", "with characters that are not ASCII: €£",
+            "to try out", "the server", "and the client.");
+
+    private static Contract echo(Script script) {
+        return script.method("echo", String.class, Socket.class, String.class);
+    }
+
+    private static Contract echoAll(Script script) {
+        return script.method("echoAll", List.class, InetSocketAddress.class, List.class, Duration.class);
+    }
+
+    @Graded(points = 2, hint = "Connect once, then for each line write its UTF-8 bytes and read its echo back before the "
+            + "next line. See \"The echo client\".")
+    @Test
+    void echoes_each_line_over_one_connection(Script script) throws Exception {
+        try (var peer = TcpEchoPeer.start()) {
+            List<String> echoes = echoAll(script).call(peer.address(), LINES, TIMEOUT);
+            assertEchoes(LINES, echoes, "straight to an echo server");
+            assertThat(peer.connectionsAccepted()).as("connections the echo server saw for %d lines", LINES.size()).isEqualTo(1);
+        }
+    }
+
+    @Graded(points = 3, hint = "One read returns whatever has arrived so far, maybe a single byte. Keep reading until as many "
+            + "bytes have come back as you sent. See \"Streams have no message boundaries\".")
+    @Test
+    void reads_until_the_whole_echo_is_back_however_it_is_split(Script script) throws Exception {
+        try (var peer = TcpEchoPeer.start();
+             var proxy = FaultyTcpProxy.start(peer.address(), Faults.none(), Faults.none().sliced(3, SLOW), 8881)) {
+            List<String> echoes = echoAll(script).call(proxy.address(), LINES, TIMEOUT);
+            assertEchoes(LINES, echoes, "through a proxy that cuts each echo into segments of 1 to 3 bytes");
+        }
+    }
+
+    @Graded(points = 2, hint = "Count the echo in bytes (\"€\" is 3 bytes in UTF-8), and decode only once the whole echo is "
+            + "in: a segment can end in the middle of a character. See \"Streams have no message boundaries\".")
+    @Test
+    void keeps_characters_whole_when_the_echo_splits_them(Script script) throws Exception {
+        List<String> lines = List.of("€£", "Prices: £5, €6, ✓", "𝄞 clef");
+        try (var peer = TcpEchoPeer.start();
+             var proxy = FaultyTcpProxy.start(peer.address(), Faults.none(), Faults.none().sliced(1, SLOW), 8882)) {
+            List<String> echoes = echoAll(script).call(proxy.address(), lines, TIMEOUT);
+            assertEchoes(lines, echoes, "through a proxy that sends each echo back one byte at a time");
+        }
+    }
+
+    @Graded(points = 2, hint = "Write all the bytes of the line, not a first part of them: OutputStream.write(bytes) sends "
+            + "everything, like Python's sendall. See \"Streams have no message boundaries\".")
+    @Test
+    void sends_a_long_line_whole(Script script) throws Exception {
+        var random = new Random(8881);
+        var line = new StringBuilder();
+        while (line.length() < 40_000) {
+            line.append(random.nextInt(10) == 0 ? '€' : (char) ('a' + random.nextInt(26)));
+        }
+        List<String> lines = List.of(line.toString(), "and a short one after it");
+        try (var peer = TcpEchoPeer.start()) {
+            List<String> echoes = echoAll(script).call(peer.address(), lines, TIMEOUT);
+            assertEchoes(lines, echoes, "straight to an echo server");
+        }
+    }
+
+    @Graded(points = 1, hint = "An empty line is zero bytes: nothing to send and no echo to wait for, so return \"\" at "
+            + "once instead of waiting for bytes that will never come.")
+    @Test
+    void echoes_an_empty_line_without_waiting_for_it(Script script) throws Exception {
+        List<String> lines = List.of("", "after an empty line");
+        try (var peer = TcpEchoPeer.start()) {
+            List<String> echoes = echoAll(script).call(peer.address(), lines, TIMEOUT);
+            assertEchoes(lines, echoes, "straight to an echo server");
+        }
+    }
+
+    @Graded(points = 1, hint = "echo works on a socket the caller opened and still owns: read and write through its streams "
+            + "but do not close them, because closing a socket's stream closes the socket.")
+    @Test
+    void leaves_the_callers_socket_open(Script script) throws Exception {
+        try (var peer = TcpEchoPeer.start(); var socket = new Socket()) {
+            socket.connect(peer.address(), (int) TIMEOUT.toMillis());
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            for (String line : List.of("first on this socket", "second on the same socket")) {
+                assertThat(socket.isClosed()).as("the socket is closed before echo(socket, \"%s\")", line).isFalse();
+                String echoed = echo(script).call(socket, line);
+                assertEchoes(List.of(line), List.of(echoed), "on a socket the test connected");
+            }
+        }
+    }
+
+    @Graded(points = 2, hint = "When read returns -1 before the whole echo is back, the server has ended the stream: "
+            + "throw an EOFException saying how many bytes were missing, never return a partial echo.")
+    @Test
+    void reports_an_echo_cut_short_as_an_error(Script script) throws Exception {
+        String line = "This line is cut after ten bytes";
+        try (var peer = TcpEchoPeer.start();
+             var proxy = FaultyTcpProxy.start(peer.address(), Faults.none(), Faults.none().endAfter(10), 8883)) {
+            Throwable thrown = catchThrowable(() -> echoAll(script).call(proxy.address(), List.of(line), TIMEOUT));
+            assertThat(thrown)
+                    .as("echoAll(..., [\"%s\"]) through a server that ends the stream after echoing 10 bytes: it must throw an "
+                            + "IOException, not return a partial echo or wait for bytes that cannot come", line)
+                    .isInstanceOf(IOException.class)
+                    .isNotInstanceOf(SocketTimeoutException.class);
+        }
+    }
+
+    @Graded(points = 2, hint = "A server that never answers must not hang the client: set a read timeout with "
+            + "socket.setSoTimeout, and let the SocketTimeoutException tell the caller. See \"The echo client\".")
+    @Test
+    void gives_up_on_a_silent_server_after_its_timeout(Script script) throws Exception {
+        try (var peer = TcpEchoPeer.start();
+             var proxy = FaultyTcpProxy.start(peer.address(), Faults.none(), Faults.none().stalled(), 8884)) {
+            Duration timeout = Duration.ofMillis(500);
+            Throwable thrown = catchThrowable(() -> echoAll(script).within(Duration.ofSeconds(3))
+                    .call(proxy.address(), List.of("anyone there?"), timeout));
+            assertThat(thrown)
+                    .as("echoAll(..., [\"anyone there?\"], %d ms) against a server that accepts but never answers", timeout.toMillis())
+                    .isInstanceOf(SocketTimeoutException.class);
+        }
+    }
+
+    @Graded(points = 2, hint = "main connects to --host and --port, echoes the lines given (the book's lines when none are), "
+            + "and prints for each what it sent and what came back.")
+    @Test
+    void main_prints_what_it_sent_and_what_came_back(Script script) throws Exception {
+        try (var peer = TcpEchoPeer.start()) {
+            String port = String.valueOf(peer.address().getPort());
+            try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", port, "Hello £€", "second line")) {
+                assertThat(main.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`\n%s", main.commandLine(), main.transcript())
+                        .isZero();
+                for (String line : List.of("Hello £€", "second line")) {
+                    assertThat(main.stdout().lines().filter(l -> l.contains(line)).count())
+                            .as("lines of `%s` that show \"%s\", once sent and once received\n%s", main.commandLine(), line, main.transcript())
+                            .isGreaterThanOrEqualTo(2);
+                }
+            }
+            try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", port)) {
+                assertThat(main.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`\n%s", main.commandLine(), main.transcript())
+                        .isZero();
+                assertThat(main.stdout()).as("what `%s` printed: with no lines given it sends the book's lines, \"€£\" among them",
+                        main.commandLine()).contains("€£");
+            }
+        }
+    }
+
+    @Graded(points = 1, hint = "Catch the IOException in main and print one sentence that says what happened (refused, "
+            + "timed out, reset), then exit with a non-zero status; a stack trace is not a message.")
+    @Test
+    void main_says_in_one_sentence_when_no_server_is_there(Script script) throws Exception {
+        InetSocketAddress nobody = Loopback.closedTcpPort();
+        try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", String.valueOf(nobody.getPort()), "hello?")) {
+            assertThat(main.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s` with no server there", main.commandLine())
+                    .isNotZero();
+            assertThat(main.stderr()).as("what `%s` printed on standard error with no server there", main.commandLine())
+                    .containsPattern(Pattern.compile("(?i)refused|connect"))
+                    .doesNotContain("\tat ")
+                    .doesNotContain("Exception in thread");
+        }
+        try (MainProcess bad = script.startMain("--port", "not-a-port")) {
+            assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isNotZero();
+            assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
+        }
+    }
+
+    private static void assertEchoes(List<String> sent, List<String> echoes, String how) {
+        assertThat(echoes).as("echoes returned for %d lines sent %s", sent.size(), how).hasSize(sent.size());
+        for (int i = 0; i < sent.size(); i++) {
+            byte[] expected = sent.get(i).getBytes(StandardCharsets.UTF_8);
+            byte[] actual = String.valueOf(echoes.get(i)).getBytes(StandardCharsets.UTF_8);
+            assertThat(echoes.get(i))
+                    .as("Sent line %d (%s, %d bytes) %s; the echo returned was %s (%d bytes): %s", i + 1, Bytes.describe(expected),
+                            expected.length, how, Bytes.describe(actual), actual.length, Bytes.firstDifference(expected, actual))
+                    .isEqualTo(sent.get(i));
+        }
+    }
+}
