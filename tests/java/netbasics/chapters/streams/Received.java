@@ -21,7 +21,7 @@ final class Received {
      */
     static byte[] exactly(Socket socket, int count, Duration bound) throws IOException {
         var received = new ByteArrayOutputStream();
-        read(socket, count, bound, received);
+        read(socket, count, bound, true, received);
         return received.toByteArray();
     }
 
@@ -30,12 +30,19 @@ final class Received {
 
     static All untilEnd(Socket socket, Duration bound) throws IOException {
         var received = new ByteArrayOutputStream();
-        boolean ended = read(socket, Integer.MAX_VALUE, bound, received);
+        boolean ended = read(socket, Integer.MAX_VALUE, bound, true, received);
+        return new All(received.toByteArray(), ended);
+    }
+
+    /** Like {@link #untilEnd}, but waits out the bound even when code under test has died: for a reference peer serving a program. */
+    static All untilEndWithin(Socket socket, Duration bound) throws IOException {
+        var received = new ByteArrayOutputStream();
+        boolean ended = read(socket, Integer.MAX_VALUE, bound, false, received);
         return new All(received.toByteArray(), ended);
     }
 
     /** Returns true when the stream ended. */
-    private static boolean read(Socket socket, int count, Duration bound, ByteArrayOutputStream into) throws IOException {
+    private static boolean read(Socket socket, int count, Duration bound, boolean watch, ByteArrayOutputStream into) throws IOException {
         InputStream in = socket.getInputStream();
         byte[] buffer = new byte[8192];
         long deadline = System.nanoTime() + bound.toNanos();
@@ -43,7 +50,7 @@ final class Received {
         try {
             while (into.size() < count) {
                 long left = Duration.ofNanos(deadline - System.nanoTime()).toMillis();
-                if (left <= 0 || CurrentTest.learnerCodeDied()) {
+                if (left <= 0 || watch && CurrentTest.learnerCodeDied()) {
                     return false;
                 }
                 socket.setSoTimeout((int) Math.max(1, Math.min(left, WATCH_INTERVAL_MILLIS)));
