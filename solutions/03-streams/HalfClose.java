@@ -1,0 +1,151 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 21+
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A word count over TCP where the request has no length and no delimiter: it is everything the
+ * client sends. The client says "that is all" by shutting down its output, a half-close, and then
+ * reads the answer until the server closes. The server counts only once it has seen end of stream.
+ *
+ * <p>The answer is the number of words in decimal followed by {@code \n}, e.g. {@code 3\n}. A word
+ * is a run of characters that are not whitespace ({@link Character#isWhitespace}) in the request
+ * decoded as UTF-8.
+ *
+ * <pre>
+ * jbang half-close --serve [--host HOST] [--port PORT]
+ * jbang half-close [--host HOST] [--port PORT] [WORD...]     (no WORD: counts standard input)
+ * </pre>
+ */
+public class HalfClose {
+
+    static final String DEFAULT_HOST = "localhost";
+    static final int DEFAULT_PORT = 8881;
+
+    /**
+     * Accepts connections until {@code listener} is closed, then returns quietly. Each connection
+     * is served on a thread of its own: read everything until end of stream, answer with the
+     * number of words, close.
+     */
+    public static void serve(ServerSocket listener) throws IOException {
+        while (true) {
+            Socket connection;
+            try {
+                connection = listener.accept();
+            } catch (SocketException closed) {
+                if (listener.isClosed()) {
+                    return; // closing the listener is how the caller says "stop"
+                }
+                throw closed;
+            }
+            // A client that is slow to finish its request must not hold up the others.
+            Thread.ofVirtual().start(() -> answer(connection));
+        }
+    }
+
+    private static void answer(Socket connection) {
+        try (connection) {
+            // readAllBytes returns only at end of stream: when the client has shut down its output.
+            byte[] request = connection.getInputStream().readAllBytes();
+            long words = words(new String(request, StandardCharsets.UTF_8));
+            OutputStream out = connection.getOutputStream();
+            out.write((words + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            // One client's broken connection must not stop the server for the others.
+            System.err.println("Could not answer " + connection.getRemoteSocketAddress() + ": " + e);
+        }
+    }
+
+    static long words(String text) {
+        long words = 0;
+        boolean inWord = false;
+        for (int i = 0; i < text.length(); i++) {
+            boolean space = Character.isWhitespace(text.charAt(i));
+            if (!space && !inWord) {
+                words++;
+            }
+            inWord = !space;
+        }
+        return words;
+    }
+
+    /**
+     * Connects to {@code server}, sends {@code text} in UTF-8, shuts down its output to say that
+     * was all, reads the answer until end of stream and returns the number in it.
+     */
+    public static long count(InetSocketAddress server, String text) throws IOException {
+        try (var socket = new Socket()) {
+            socket.connect(server);
+            socket.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+            // Not close(): that would end the reading side too. shutdownOutput sends only the FIN.
+            socket.shutdownOutput();
+            InputStream in = socket.getInputStream();
+            String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+            try {
+                return Long.parseLong(answer);
+            } catch (NumberFormatException e) {
+                throw new IOException("the server answered '" + answer + "', which is not a number", e);
+            }
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        String host = DEFAULT_HOST;
+        int port = DEFAULT_PORT;
+        boolean serve = false;
+        var words = new StringBuilder();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--serve" -> serve = true;
+                case "--host" -> host = i + 1 < args.length ? args[++i] : usage("missing value after --host");
+                case "--port" -> port = port(i + 1 < args.length ? args[++i] : usage("missing value after --port"));
+                default -> {
+                    if (args[i].startsWith("--")) {
+                        usage("unknown option " + args[i]);
+                    }
+                    words.append(words.isEmpty() ? "" : " ").append(args[i]);
+                }
+            }
+        }
+        if (serve) {
+            try (var listener = new ServerSocket()) {
+                listener.bind(new InetSocketAddress(host, port));
+                System.out.println("Serving at " + listener.getInetAddress().getHostAddress() + ":" + listener.getLocalPort());
+                serve(listener);
+            }
+        } else {
+            // No words on the command line: count standard input, which also ends with an end of stream (Ctrl-D).
+            String text = words.isEmpty() ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : words.toString();
+            System.out.println(count(new InetSocketAddress(host, port), text) + " words");
+        }
+    }
+
+    static int port(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 0 && port <= 65_535) {
+                return port;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below, like a number out of range
+        }
+        usage("--port takes a number from 0 to 65535, not '" + text + "'");
+        return -1;
+    }
+
+    static String usage(String problem) {
+        System.err.println("HalfClose: " + problem);
+        System.err.println("usage: HalfClose --serve [--host HOST] [--port PORT]");
+        System.err.println("       HalfClose [--host HOST] [--port PORT] [WORD...]   (no WORD: counts standard input)");
+        System.exit(2);
+        return null;
+    }
+}
