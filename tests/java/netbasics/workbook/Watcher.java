@@ -67,7 +67,6 @@ final class Watcher {
                     + " — save an exercise to grade it. Ctrl-C stops.");
             while (true) {
                 WatchKey key = watcher.take();
-                long savedAt = System.nanoTime();
                 Set<Task> saved = new LinkedHashSet<>();
                 collect(key, saved);
                 // Gather the rest of this save (and of a save of several files at once) before grading.
@@ -78,7 +77,7 @@ final class Watcher {
                     String now = grader.last().key(task);
                     if (!now.equals(graded.get(task))) {     // an editor's second write of the same content is no news
                         graded.put(task, now);
-                        regrade(task, savedAt);
+                        regrade(task);
                     }
                 }
             }
@@ -99,12 +98,13 @@ final class Watcher {
         key.reset();
     }
 
-    private void regrade(Task task, long savedAt) {
+    private void regrade(Task task) {
+        long savedAt = savedAt(task.file(root));
         terminal.println();
         terminal.println(terminal.dim(LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + "  "
                 + Workbook.display(task.file(root)) + " saved"));
         GradeReport report = grader.grade(List.of(task));
-        double seconds = (System.nanoTime() - savedAt) / 1e9;
+        double seconds = (System.currentTimeMillis() - savedAt) / 1e3;
         List<Outcome> outcomes = report.outcomes();
         Optional<Outcome> failing = outcomes.stream().filter(o -> o.status() == Outcome.Status.FAILED).findFirst();
         long failures = outcomes.stream().filter(o -> o.status() == Outcome.Status.FAILED).count();
@@ -121,8 +121,17 @@ final class Watcher {
         }
         terminal.println("  " + terminal.yellow(task.script() + ": " + score) + ", " + failures + " failing" + took);
         Outcome first = failing.get();
-        terminal.println("  " + terminal.red("next failing test:") + " " + first.test() + terminal.dim("  (" + first.maxPoints() + " points)"));
-        first.message().strip().lines().forEach(line -> terminal.println(line.isBlank() ? "" : "      " + line));
+        terminal.println("  " + terminal.red("next failing test:") + " " + first.test() + terminal.dim("  (" + first.maxPoints() + (first.maxPoints() == 1 ? " point)" : " points)")));
+        terminal.println(WorkbookCommand.indent(WorkbookCommand.shorten(first.message()), "      "));
+    }
+
+    /** When the file was written, by the file system's clock: the latency shown counts from the save itself. */
+    private static long savedAt(Path file) {
+        try {
+            return Math.min(System.currentTimeMillis(), Files.getLastModifiedTime(file).toMillis());
+        } catch (IOException gone) {
+            return System.currentTimeMillis();
+        }
     }
 
     private Optional<Task> nextUnfinished() {

@@ -256,12 +256,13 @@ public final class WorkbookCommand {
             if (failed.size() == 1) {
                 Outcome o = failed.get(0);
                 terminal.println("  " + terminal.red("FAIL") + " " + o.name() + terminal.dim("  (" + points(o.maxPoints()) + ")"));
-                terminal.println(indent(o.message(), "       "));
+                terminal.println(indent(shorten(o.message()), "       "));
             } else {
                 terminal.println("  " + terminal.red("FAIL") + " " + task.id() + ": " + failed.size() + " tests"
                         + terminal.dim("  (" + points(failed.stream().mapToInt(Outcome::maxPoints).sum()) + ")"));
                 failed.forEach(o -> terminal.println("         - " + o.test()));
-                terminal.println(indent(message, "       "));
+                terminal.println(indent(shorten(message), "       "));
+                terminal.println(terminal.dim("       (./jbang workbook hint " + task.script() + " gives a hint)"));
             }
         });
     }
@@ -279,8 +280,32 @@ public final class WorkbookCommand {
         return points + (points == 1 ? " point" : " points");
     }
 
-    private static String indent(String text, String by) {
+    static String indent(String text, String by) {
         return text.strip().lines().map(line -> line.isBlank() ? "" : by + line).reduce((a, b) -> a + "\n" + b).orElse("");
+    }
+
+    /**
+     * A failure message cut to what a terminal can show: some assertions print whole 64 KiB
+     * datagrams. The full text stays in target/grades/summary.md.
+     */
+    static String shorten(String message) {
+        int maxLine = 400;
+        int maxLines = 40;
+        List<String> lines = message.strip().lines().toList();
+        var out = new StringBuilder();
+        boolean cut = false;
+        for (int i = 0; i < lines.size() && i < maxLines; i++) {
+            String line = lines.get(i);
+            if (line.length() > maxLine) {
+                line = line.substring(0, maxLine) + " …";
+                cut = true;
+            }
+            out.append(line).append('\n');
+        }
+        if (cut || lines.size() > maxLines) {
+            out.append("(cut short; the whole message is in target/grades/summary.md)\n");
+        }
+        return out.toString();
     }
 
     private List<Task> select(String name, boolean chaptersToo) {
