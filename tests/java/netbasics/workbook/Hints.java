@@ -40,9 +40,10 @@ import netbasics.grading.Outcome;
  * <p>How many levels a learner has seen is kept in {@code .workbook/hints.properties} (ignored by
  * git), so the next {@code hint} goes one level further.
  */
-final class Hints {
+public final class Hints {
 
-    record Level(String title, String text) {}
+    /** One level: its title (the heading) and its text. */
+    public record Level(String title, String text) {}
 
     private final Path home;
     private final Path seenFile;
@@ -78,7 +79,8 @@ final class Hints {
         return levels.stream().filter(l -> !l.text().isBlank()).toList();
     }
 
-    static List<Level> parse(String markdown) {
+    /** The levels of an authored hints file, in order. */
+    public static List<Level> parse(String markdown) {
         List<Level> levels = new ArrayList<>();
         String title = null;
         var text = new StringBuilder();

@@ -71,6 +71,11 @@ public final class WorkbookCommand {
         System.exit(status);
     }
 
+    /** Runs the command with plain output (no colour, no progress bar) into {@code out}: for tests. */
+    public static int execute(java.io.PrintStream out, Path root, String... args) {
+        return new WorkbookCommand(new Terminal(out, false, false), Workbook.home(), root).run(List.of(args));
+    }
+
     static Path findHome(Path from) {
         for (Path dir = from; dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("jbang-catalog.json")) && Files.isDirectory(dir.resolve("tests"))) {
