@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The score of a run, three ways: a table for the console, Gradescope's {@code results.json}, and a
- * Markdown summary (for a CI job summary or a pull request). All three come from the same outcomes,
- * so they always agree.
+ * The score of a run, four ways: a table for the console, Gradescope's {@code results.json}, a
+ * Markdown summary (for a CI job summary or a pull request) and GitHub Classroom's per-chapter
+ * results. All come from the same outcomes, so they always agree.
  */
 public record GradeReport(String tree, List<Outcome> outcomes, Duration elapsed) {
 
@@ -103,12 +103,59 @@ public record GradeReport(String tree, List<Outcome> outcomes, Duration elapsed)
         }
     }
 
-    /** Writes results.json and summary.md into {@code folder}. */
+    /** The chapters this report covers, in order. */
+    public List<String> chapters() {
+        return outcomes.stream().map(Outcome::chapter).distinct().sorted().toList();
+    }
+
+    /**
+     * One chapter in the result format of GitHub Classroom's autograding runners (what
+     * {@code autograding-command-grader} puts in its {@code result} output, base64-encoded, and
+     * {@code autograding-grading-reporter} reads): the chapter's maximum, and each test with the
+     * points it earned, so a chapter earns partial credit.
+     */
+    public String classroomJson(String chapter) {
+        List<Outcome> inChapter = outcomes.stream().filter(o -> o.chapter().equals(chapter)).toList();
+        var tests = inChapter.stream().map(o -> {
+            Map<String, Object> test = new LinkedHashMap<>();
+            test.put("name", o.script() + " › " + o.test());
+            test.put("status", o.status() == Outcome.Status.FAILED ? "fail" : "pass");
+            test.put("score", o.points());
+            test.put("message", o.status() == Outcome.Status.SKIPPED ? "Skipped: " + o.message() : o.message());
+            test.put("test_code", "");
+            test.put("filename", tree + o.chapter() + "/" + o.script() + ".java");
+            test.put("line_no", 0);
+            test.put("duration", 0);
+            return test;
+        }).toList();
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("version", 1);
+        results.put("status", inChapter.stream().anyMatch(o -> o.status() == Outcome.Status.FAILED) ? "fail" : "pass");
+        results.put("max_score", inChapter.stream().mapToInt(Outcome::countedMaxPoints).sum());
+        results.put("tests", tests);
+        try {
+            return new ObjectMapper().writeValueAsString(results);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes results.json, summary.md and classroom/CHAPTER.json (one per chapter) into {@code folder}. */
     public void writeTo(Path folder) {
         try {
             Files.createDirectories(folder);
             Files.writeString(folder.resolve("results.json"), gradescopeJson(), StandardCharsets.UTF_8);
             Files.writeString(folder.resolve("summary.md"), markdown(), StandardCharsets.UTF_8);
+            Path classroom = folder.resolve("classroom");
+            Files.createDirectories(classroom);
+            try (var old = Files.list(classroom)) {
+                for (Path file : old.filter(p -> p.toString().endsWith(".json")).toList()) {
+                    Files.delete(file); // a chapter graded last time but not now must not linger
+                }
+            }
+            for (String chapter : chapters()) {
+                Files.writeString(classroom.resolve(chapter + ".json"), classroomJson(chapter), StandardCharsets.UTF_8);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the grade reports to " + folder, e);
         }

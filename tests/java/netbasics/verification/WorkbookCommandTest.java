@@ -1,0 +1,143 @@
+package netbasics.verification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import netbasics.grading.Exercise;
+import netbasics.grading.GradeReport;
+import netbasics.grading.Outcome;
+import netbasics.grading.Workbook;
+import netbasics.workbook.Hints;
+import netbasics.workbook.WorkbookCommand;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The workbook command ({@code ./jbang workbook}) keeps its promises: it is built from the same
+ * libraries and sources as the Maven run, its hints are well formed, it grades like the Maven run
+ * and exits non-zero while anything fails, and it answers a wrong name with the valid ones.
+ */
+class WorkbookCommandTest {
+
+    private static final Path HOME = Workbook.home();
+    private static final Path SCRIPT = HOME.resolve("tools/Workbook.java");
+
+    @Test
+    void the_jbang_script_uses_the_library_versions_of_pom_xml() throws IOException {
+        String pom = Files.readString(HOME.resolve("pom.xml"), StandardCharsets.UTF_8);
+        String script = Files.readString(SCRIPT, StandardCharsets.UTF_8);
+        for (String[] library : new String[][] {
+                {"junit.version", "org.junit:junit-bom:"}, {"assertj.version", "org.assertj:assertj-core:"},
+                {"awaitility.version", "org.awaitility:awaitility:"}, {"jackson.version", "com.fasterxml.jackson.core:jackson-databind:"}}) {
+            Matcher version = Pattern.compile("<" + Pattern.quote(library[0]) + ">([^<]+)<").matcher(pom);
+            assertThat(version.find()).as("pom.xml names %s", library[0]).isTrue();
+            assertThat(script).as("tools/Workbook.java asks for %s at pom.xml's %s", library[1], library[0])
+                    .contains("//DEPS " + library[1] + version.group(1));
+        }
+    }
+
+    @Test
+    void the_jbang_script_compiles_every_source_of_the_harness_and_the_suites() throws IOException {
+        List<PathMatcher> globs = Files.readString(SCRIPT, StandardCharsets.UTF_8).lines()
+                .filter(line -> line.startsWith("//SOURCES "))
+                .map(line -> FileSystems.getDefault().getPathMatcher("glob:" + line.substring("//SOURCES ".length()).strip()))
+                .toList();
+        Path tools = HOME.resolve("tools");
+        try (Stream<Path> files = Files.walk(HOME.resolve("tests/java/netbasics"))) {
+            List<Path> sources = files.filter(p -> p.toString().endsWith(".java"))
+                    .filter(p -> !p.getParent().getFileName().toString().equals("verification")).toList();
+            assertThat(sources).isNotEmpty().allSatisfy(source -> assertThat(globs)
+                    .as("a //SOURCES line of tools/Workbook.java that covers %s", HOME.relativize(source))
+                    .anyMatch(glob -> glob.matches(Path.of(tools.relativize(source).toString()))));
+        }
+        assertThat(Files.readString(SCRIPT, StandardCharsets.UTF_8)).contains("//FILES ../tests/resources/**");
+    }
+
+    @Test
+    void every_hints_file_belongs_to_an_exercise_and_has_levels() throws IOException {
+        List<Exercise> exercises = GradingRun.exercises();
+        Path hints = HOME.resolve("tests/hints");
+        try (Stream<Path> files = Files.walk(hints)) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".md") && !p.getParent().equals(hints)).toList()) {
+                String chapter = file.getParent().getFileName().toString();
+                String script = file.getFileName().toString().replaceFirst("\\.md$", "");
+                assertThat(exercises).as("an exercise %s/%s for %s", chapter, script, HOME.relativize(file))
+                        .anyMatch(e -> e.chapter().equals(chapter) && e.script().equals(script));
+                List<Hints.Level> levels = Hints.parse(Files.readString(file, StandardCharsets.UTF_8));
+                assertThat(levels).as("the levels (## headings) of %s", HOME.relativize(file)).isNotEmpty()
+                        .allSatisfy(level -> assertThat(level.text()).as("the text of level '%s'", level.title()).isNotBlank());
+            }
+        }
+    }
+
+    @Test
+    void check_passes_the_solutions_and_fails_the_stubs_with_their_todo() {
+        var solutions = run(HOME.resolve("solutions"), "check", "UdpEchoServer");
+        assertThat(solutions.status()).as("exit status on solutions/:%n%s", solutions.out()).isZero();
+        assertThat(solutions.out()).contains("UdpEchoServer").contains("done").contains("13 / 13");
+
+        var stubs = run(HOME.resolve("chapters"), "check", "02-datagrams");
+        assertThat(stubs.status()).as("exit status on the stubs").isEqualTo(1);
+        assertThat(stubs.out()).contains("not started").contains("FAIL").contains("Not done yet: TODO");
+
+        var status = run(HOME.resolve("chapters"), "status");
+        assertThat(status.status()).isEqualTo(1);
+        assertThat(status.out()).contains("Next: ").contains("chapters/").contains("workbook hint ");
+    }
+
+    @Test
+    void a_wrong_name_gets_the_list_of_valid_ones() {
+        var check = run(HOME.resolve("chapters"), "check", "09-nowhere");
+        assertThat(check.status()).isEqualTo(2);
+        assertThat(check.err()).contains("no chapter or exercise named '09-nowhere'").contains("02-datagrams").contains("UdpEchoServer");
+        var hint = run(HOME.resolve("chapters"), "hint", "NoSuchScript");
+        assertThat(hint.status()).isEqualTo(2);
+        assertThat(hint.err()).contains("no exercise named 'NoSuchScript'").contains("UdpEchoServer");
+        var run = run(HOME.resolve("chapters"), "run", "no-such-alias");
+        assertThat(run.err()).contains("no alias named 'no-such-alias'").contains("udp-echo-server");
+    }
+
+    @Test
+    void the_classroom_results_give_partial_credit_per_chapter() throws IOException {
+        var report = new GradeReport("chapters/", List.of(
+                new Outcome("02-datagrams", "UdpEchoServer", "echoes", 2, Outcome.Status.PASSED, ""),
+                new Outcome("02-datagrams", "UdpEchoServer", "survives", 3, Outcome.Status.FAILED, "no echo"),
+                new Outcome("03-streams", "TcpEchoServer", "echoes", 4, Outcome.Status.PASSED, "")), Duration.ofSeconds(1));
+        var json = new ObjectMapper().readTree(report.classroomJson("02-datagrams"));
+        assertThat(json.get("version").asInt()).isEqualTo(1);
+        assertThat(json.get("status").asText()).isEqualTo("fail");
+        assertThat(json.get("max_score").asInt()).isEqualTo(5);
+        assertThat(json.get("tests")).hasSize(2);
+        assertThat(json.get("tests").get(0).get("score").asInt()).isEqualTo(2);
+        assertThat(json.get("tests").get(1).get("status").asText()).isEqualTo("fail");
+        assertThat(json.get("tests").get(1).get("message").asText()).isEqualTo("no echo");
+        assertThat(new ObjectMapper().readTree(report.classroomJson("03-streams")).get("status").asText()).isEqualTo("pass");
+    }
+
+    private record Run(int status, String out, String err) {}
+
+    private static Run run(Path root, String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        PrintStream before = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int status = WorkbookCommand.execute(new PrintStream(out, true, StandardCharsets.UTF_8), root, args);
+            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(before);
+        }
+    }
+}
