@@ -155,7 +155,7 @@ public class UdpEchoClientTest {
             assertThat(peer.arrivals()).as("the example lines").anyMatch(a -> new String(a.payload(), StandardCharsets.UTF_8).contains("£€"));
         }
         try (var silent = UdpEchoPeer.silent(); MainProcess main = script.startMain("--host", "127.0.0.1", "--port", port(silent), "hello?")) {
-            assertThat(main.awaitExit(Duration.ofSeconds(15))).as("exit status of `%s` when the server never answers\n%s",
+            assertThat(main.awaitExit(Duration.ofSeconds(8))).as("exit status of `%s` when the server never answers (within 2 s)\n%s",
                     main.commandLine(), main.transcript()).isNotZero();
             assertThat(main.stderr()).as("what `%s` printed on standard error", main.commandLine()).contains("hello?")
                     .doesNotContain("\tat "); // one sentence, not a stack trace
