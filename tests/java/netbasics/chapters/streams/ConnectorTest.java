@@ -1,0 +1,324 @@
+package netbasics.chapters.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import netbasics.fixtures.Loopback;
+import netbasics.fixtures.SilentTcpPort;
+import netbasics.grading.Contract;
+import netbasics.grading.Exercise;
+import netbasics.grading.Graded;
+import netbasics.grading.MainProcess;
+import netbasics.grading.Script;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Connector is graded with three kinds of loopback address: one where nothing listens (the
+ * connection is refused at once), one that never answers (a listener whose queue is full: see
+ * {@link SilentTcpPort}), and one that accepts.
+ */
+@Exercise(chapter = "03-streams", script = "Connector")
+public class ConnectorTest {
+
+    private static final String SECTION = "See \"Connecting to a name with several addresses\".";
+    /** The per-attempt timeout the tests pass: ample for loopback, short enough to wait out a few times. */
+    private static final Duration ATTEMPT = Duration.ofMillis(500);
+    /** On top of the attempts' timeouts, how long a call may take. */
+    private static final Duration SLACK = Duration.ofMillis(2_500);
+
+    private static Contract connectToAddresses(Script script, int silentAttempts) {
+        return script.method("connect", Socket.class, List.class, Duration.class, InetSocketAddress.class)
+                .within(ATTEMPT.multipliedBy(silentAttempts).plus(SLACK));
+    }
+
+    private static Contract connectToHost(Script script) {
+        return script.method("connect", Socket.class, String.class, int.class, Duration.class, InetSocketAddress.class)
+                .within(SLACK);
+    }
+
+    @Graded(points = 1, hint = "Make a Socket, connect it with connect(address, timeoutMillis), and return it connected. "
+            + SECTION)
+    @Test
+    void connects_to_a_single_address_that_accepts(Script script) throws Exception {
+        try (var listener = Loopback.tcpListener()) {
+            List<InetSocketAddress> addresses = List.of(address(listener));
+            try (Socket socket = connectToAddresses(script, 0).call(addresses, ATTEMPT, null)) {
+                assertConnectedTo(socket, listener, "connect(" + addresses + ", 500 ms, null)");
+            }
+        }
+    }
+
+    @Graded(points = 2, hint = "A refused connection is one failed attempt, not the end: note the exception and go on to "
+            + "the next address, on a new Socket (a socket whose connect failed is closed for good). " + SECTION)
+    @Test
+    void goes_on_to_the_next_address_when_one_refuses(Script script) throws Exception {
+        try (var listener = Loopback.tcpListener()) {
+            List<InetSocketAddress> addresses = List.of(Loopback.closedTcpPort(), Loopback.closedTcpPort(), address(listener));
+            String call = "connect([refuses, refuses, accepts] = " + addresses + ", 500 ms, null)";
+            try (Socket socket = callExpectingSocket(connectToAddresses(script, 0), call, addresses)) {
+                assertConnectedTo(socket, listener, call);
+            }
+        }
+    }
+
+    @Graded(points = 2, hint = "An address may never answer: Socket.connect(address) without a timeout then waits for "
+            + "minutes. Pass the timeout to connect(address, millis); a SocketTimeoutException is one more failed attempt. "
+            + SECTION)
+    @Test
+    void gives_up_on_a_silent_address_after_the_timeout(Script script) throws Exception {
+        try (var listener = Loopback.tcpListener(); var silent = SilentTcpPort.open()) {
+            List<InetSocketAddress> addresses = List.of(silent.address(), address(listener));
+            String call = "connect([never answers, accepts] = " + addresses + ", 500 ms, null)";
+            try (Socket socket = callExpectingSocket(connectToAddresses(script, 1), call, addresses)) {
+                assertConnectedTo(socket, listener, call);
+            }
+        }
+    }
+
+    @Graded(points = 2, hint = "Try the addresses in the order given and stop at the first that connects: the order is "
+            + "the resolver's advice on which to prefer. " + SECTION)
+    @Test
+    void connects_to_the_address_that_accepts_in_every_order(Script script) throws Exception {
+        try (var listener = Loopback.tcpListener(); var silent = SilentTcpPort.open(); var second = Loopback.tcpListener()) {
+            Map<String, InetSocketAddress> kinds = Map.of("refuses", Loopback.closedTcpPort(), "never answers", silent.address(),
+                    "accepts", address(listener));
+            for (List<String> order : permutations(List.of("refuses", "never answers", "accepts"))) {
+                List<InetSocketAddress> addresses = order.stream().map(kinds::get).toList();
+                int silentBefore = order.indexOf("accepts") > order.indexOf("never answers") ? 1 : 0;
+                String call = "connect(" + order + " = " + addresses + ", 500 ms, null)";
+                try (Socket socket = callExpectingSocket(connectToAddresses(script, silentBefore), call, addresses)) {
+                    assertConnectedTo(socket, listener, call);
+                }
+            }
+            List<InetSocketAddress> both = List.of(address(second), address(listener));
+            String call = "connect([accepts, also accepts] = " + both + ", 500 ms, null)";
+            try (Socket socket = callExpectingSocket(connectToAddresses(script, 0), call, both)) {
+                assertThat(socket.getRemoteSocketAddress()).as("%s must connect to the first address that accepts, %s", call,
+                        address(second)).isEqualTo(address(second));
+                second.setSoTimeout(2_000);
+                second.accept().close();
+            }
+        }
+    }
+
+    @Graded(points = 2, hint = "When every attempt fails, throw one ConnectException and attach each attempt's exception "
+            + "to it with addSuppressed, in order: the caller can see what happened at every address. " + SECTION)
+    @Test
+    void when_every_address_fails_carries_each_attempts_exception(Script script) throws Exception {
+        try (var silent = SilentTcpPort.open()) {
+            List<InetSocketAddress> addresses = List.of(Loopback.closedTcpPort(), silent.address(), Loopback.closedTcpPort());
+            String call = "connect([refuses, never answers, refuses] = " + addresses + ", 500 ms, null)";
+            Throwable thrown = thrown(() -> connectToAddresses(script, 1).call(addresses, ATTEMPT, null));
+            rethrowUnlessIOException(thrown, call);
+            assertThat(thrown).as("%s threw %s; expected a ConnectException", call, thrown).isInstanceOf(ConnectException.class);
+            List<Class<?>> causes = Arrays.stream(thrown.getSuppressed()).<Class<?>>map(Object::getClass).toList();
+            assertThat(causes).as("%s threw %s, whose suppressed exceptions are %s; expected one per attempt, in order: the "
+                    + "refusal, the timeout, the refusal", call, thrown, Arrays.toString(thrown.getSuppressed()))
+                    .containsExactly(ConnectException.class, SocketTimeoutException.class, ConnectException.class);
+        }
+    }
+
+    @Graded(points = 1, hint = "The message of the ConnectException thrown when every attempt fails should name each "
+            + "address and what happened there, one line each. " + SECTION)
+    @Test
+    void when_every_address_fails_names_each_address_and_why(Script script) throws Exception {
+        List<InetSocketAddress> addresses = List.of(Loopback.closedTcpPort(), Loopback.closedTcpPort());
+        String call = "connect([refuses, refuses] = " + addresses + ", 500 ms, null)";
+        Throwable thrown = thrown(() -> connectToAddresses(script, 0).call(addresses, ATTEMPT, null));
+        rethrowUnlessIOException(thrown, call);
+        String message = String.valueOf(thrown.getMessage());
+        for (InetSocketAddress address : addresses) {
+            assertThat(message).as("%s threw %s; its message must name each address tried, with its port, %d", call, thrown,
+                    address.getPort()).contains(String.valueOf(address.getPort()));
+        }
+        assertThat(message.toLowerCase()).as("%s threw %s; its message must say why each attempt failed (\"Connection "
+                + "refused\")", call, thrown).contains("refused");
+    }
+
+    @Graded(points = 1, hint = "Bind each attempt's socket to the source address, when there is one, before connecting: "
+            + "socket.bind(source). " + SECTION)
+    @Test
+    void binds_every_attempt_to_the_source_address(Script script) throws Exception {
+        var source = new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0);
+        try (var probe = new Socket()) {
+            probe.bind(source);
+        } catch (IOException unavailable) {
+            Assumptions.abort("127.0.0.2 cannot be bound on this machine (" + unavailable + "), so there is no second loopback "
+                    + "address to connect from");
+        }
+        try (var listener = Loopback.tcpListener()) {
+            List<InetSocketAddress> addresses = List.of(Loopback.closedTcpPort(), address(listener));
+            String call = "connect([refuses, accepts] = " + addresses + ", 500 ms, source 127.0.0.2:0)";
+            Socket socket = connectToAddresses(script, 0).call(addresses, ATTEMPT, source);
+            try (socket) {
+                assertConnectedTo(socket, listener, call);
+                assertThat(((InetSocketAddress) socket.getLocalSocketAddress()).getAddress()).as("the local address of the socket "
+                        + "returned by %s", call).isEqualTo(source.getAddress());
+            }
+        }
+    }
+
+    @Graded(points = 1, hint = "InetAddress.getAllByName(host) gives every address of a name (getByName only the first); "
+            + "pair each with the port and try them in turn. " + SECTION)
+    @Test
+    void resolves_a_host_name_and_connects(Script script) throws Exception {
+        // The listener is on the last address localhost resolves to here: every one before it must be tried first.
+        InetAddress[] resolved = InetAddress.getAllByName("localhost");
+        InetAddress last = resolved[resolved.length - 1];
+        try (var listener = new ServerSocket()) {
+            try {
+                listener.bind(new InetSocketAddress(last, 0));
+            } catch (IOException unavailable) {
+                Assumptions.abort("localhost resolves to " + last + ", which cannot be bound here: " + unavailable);
+            }
+            int port = listener.getLocalPort();
+            String call = "connect(\"localhost\", " + port + ", 500 ms, null), localhost being " + Arrays.toString(resolved)
+                    + " and only " + last.getHostAddress() + " accepting";
+            try (Socket socket = connectToHost(script).call("localhost", port, ATTEMPT, null)) {
+                assertConnectedTo(socket, listener, call);
+            }
+        }
+    }
+
+    @Graded(points = 1, hint = "Nothing in the loop depends on the address family: a name may have IPv6 and IPv4 "
+            + "addresses, and the same code tries both. " + SECTION)
+    @Test
+    void tries_ipv6_and_ipv4_addresses_alike(Script script) throws Exception {
+        Loopback.assumeIpv6();
+        try (var v4 = Loopback.tcpListener(); var v6 = new ServerSocket()) {
+            v6.bind(new InetSocketAddress(Loopback.ipv6(), 0));
+            InetSocketAddress closedV6;
+            try (var closing = new ServerSocket()) {
+                closing.bind(new InetSocketAddress(Loopback.ipv6(), 0));
+                closedV6 = (InetSocketAddress) closing.getLocalSocketAddress();
+            }
+            List<InetSocketAddress> toV4 = List.of(closedV6, address(v4));
+            try (Socket socket = callExpectingSocket(connectToAddresses(script, 0), "connect(" + toV4 + ", 500 ms, null)", toV4)) {
+                assertConnectedTo(socket, v4, "connect([::1 refuses, 127.0.0.1 accepts], 500 ms, null)");
+            }
+            List<InetSocketAddress> toV6 = List.of(Loopback.closedTcpPort(), address(v6));
+            try (Socket socket = callExpectingSocket(connectToAddresses(script, 0), "connect(" + toV6 + ", 500 ms, null)", toV6)) {
+                assertConnectedTo(socket, v6, "connect([127.0.0.1 refuses, ::1 accepts], 500 ms, null)");
+            }
+        }
+    }
+
+    @Graded(points = 1, hint = "main parses --host, --port, --timeout (milliseconds) and --source, connects, and prints "
+            + "\"Connected to ADDRESS:PORT from ADDRESS:PORT\"; when no address accepts it prints why and exits with 1.")
+    @Test
+    void main_prints_where_it_connected(Script script) throws Exception {
+        try (var listener = Loopback.tcpListener();
+             MainProcess main = script.startMain("--host", "127.0.0.1", "--port", String.valueOf(listener.getLocalPort()),
+                     "--timeout", "2000")) {
+            MainOutput.awaitLine(main, Pattern.compile("Connected to 127\\.0\\.0\\.1:" + listener.getLocalPort() + " from 127\\.0\\.0\\.1:\\d+"),
+                    Duration.ofSeconds(10), "A listener on 127.0.0.1:" + listener.getLocalPort() + " was accepting.");
+        }
+        int closed = Loopback.closedTcpPort().getPort();
+        try (MainProcess refused = script.startMain("--host", "127.0.0.1", "--port", String.valueOf(closed))) {
+            assertThat(refused.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`, where nothing listens", refused.commandLine())
+                    .isEqualTo(1);
+            assertThat(refused.stdout()).as("what `%s` printed, where nothing listens", refused.commandLine())
+                    .contains(String.valueOf(closed)).containsIgnoringCase("refused");
+        }
+        try (MainProcess bad = script.startMain("--timeout", "soon")) {
+            assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isEqualTo(2);
+            assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
+        }
+    }
+
+    // ---- helpers
+
+    private static InetSocketAddress address(ServerSocket listener) {
+        return (InetSocketAddress) listener.getLocalSocketAddress();
+    }
+
+    /** Calls connect and returns its socket; when it throws instead, fails saying what it threw and with which causes. */
+    private static Socket callExpectingSocket(Contract connect, String call, List<InetSocketAddress> addresses) {
+        try {
+            return connect.call(addresses, ATTEMPT, null);
+        } catch (UnsupportedOperationException todo) {
+            throw todo;
+        } catch (AssertionError hung) {
+            throw new AssertionError(call + ": " + hung.getMessage() + " An attempt must give up after the timeout.", hung);
+        } catch (Throwable thrown) {
+            String causes = Arrays.stream(thrown.getSuppressed()).map(String::valueOf).collect(Collectors.joining("\n    ", "\n    ", ""));
+            throw new AssertionError(call + " threw " + thrown + (thrown.getSuppressed().length > 0 ? causes : "")
+                    + "\nOne of the addresses accepts connections: it should have returned a socket connected there.", thrown);
+        }
+    }
+
+    /** The socket is connected to the listener, and the listener really has that connection waiting. */
+    private static void assertConnectedTo(Socket socket, ServerSocket listener, String call) throws IOException {
+        assertThat(socket).as("%s returned null", call).isNotNull();
+        assertThat(socket.isConnected()).as("%s returned a socket that is not connected", call).isTrue();
+        assertThat(socket.getRemoteSocketAddress()).as("the address that the socket returned by %s is connected to", call)
+                .isEqualTo(listener.getLocalSocketAddress());
+        listener.setSoTimeout(2_000);
+        try (Socket accepted = listener.accept()) {
+            assertThat(accepted.getRemoteSocketAddress()).as("the connection that %s made, seen from the listener", call)
+                    .isEqualTo(socket.getLocalSocketAddress());
+        }
+    }
+
+    private static <T> List<List<T>> permutations(List<T> items) {
+        if (items.isEmpty()) {
+            return List.of(List.of());
+        }
+        var all = new ArrayList<List<T>>();
+        for (T first : items) {
+            var rest = new ArrayList<>(items);
+            rest.remove(first);
+            for (List<T> tail : permutations(rest)) {
+                var order = new ArrayList<T>();
+                order.add(first);
+                order.addAll(tail);
+                all.add(order);
+            }
+        }
+        return all;
+    }
+
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    private static Throwable thrown(Action action) {
+        try {
+            action.run();
+            return null;
+        } catch (Throwable e) {
+            return e;
+        }
+    }
+
+    /** For a call that must fail with an IOException: a stub's TODO, a hang, or a normal return fail the test as they are. */
+    private static void rethrowUnlessIOException(Throwable thrown, String call) {
+        if (thrown == null) {
+            throw new AssertionError(call + " returned normally, but no address accepts: it must throw a ConnectException.");
+        }
+        if (thrown instanceof IOException) {
+            return;
+        }
+        if (thrown instanceof AssertionError hung) {
+            throw new AssertionError(call + ": " + hung.getMessage() + " An attempt must give up after the timeout.", hung);
+        }
+        if (thrown instanceof UnsupportedOperationException todo) {
+            throw todo;
+        }
+        throw new AssertionError(call + " threw " + thrown + "; expected a ConnectException.", thrown);
+    }
+}
