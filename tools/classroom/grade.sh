@@ -11,6 +11,9 @@
 # named after the chapter without its number (02-datagrams -> datagrams). The reporter reads it
 # from an environment variable DATAGRAMS_RESULTS; see .github/workflows/classroom.yml.
 #
+# WORKBOOK_ROOT=DIR grades another tree laid out like chapters/ (e.g. a student's, checked out
+# beside a private copy of the tests: see "Hide the tests" in docs/instructors.md).
+#
 # Outside GitHub Actions (no GITHUB_OUTPUT) it prints those lines instead, so it can be tried
 # anywhere. It needs nothing from the environment but PATH and HOME: tools/find-jdk.sh finds a
 # JDK 21 or newer by itself. It exits 0 whenever grading ran, failing tests or not (the reporter
@@ -28,15 +31,16 @@ fi
 
 # Grade only the chapters this copy of the workbook has; a chapter named in the workflow but
 # missing here gets an error result below, so the reporter says which one instead of crashing.
+root=${WORKBOOK_ROOT:-chapters}
 present=()
 for chapter in "$@"; do
-  if [ -d "chapters/$chapter" ]; then present+=("$chapter"); fi
+  if [ -d "$root/$chapter" ]; then present+=("$chapter"); fi
 done
 
 rm -rf target/grades
 if [ "${#present[@]}" -gt 0 ]; then
   list=$(IFS=,; echo "${present[*]}")
-  ./mvnw --batch-mode --no-transfer-progress -q test -Pgrade -Dworkbook.chapter="$list"
+  ./mvnw --batch-mode --no-transfer-progress -q test -Pgrade -Dworkbook.chapter="$list" -Dworkbook.root="$root"
   status=$?
   if [ ! -f target/grades/results.json ]; then
     echo "Grading did not run (./mvnw exited with $status); see the messages above." >&2
