@@ -23,6 +23,7 @@ if [ -e "$out" ]; then
   exit 2
 fi
 
+command -v jq > /dev/null || { echo "make-template.sh needs jq (e.g. apt-get install jq)." >&2; exit 2; }
 cd "$repo"
 all=$(cd chapters && ls -d [0-9][0-9]-*/ | tr -d /)
 if [ "$#" -eq 0 ]; then set -- $all; fi

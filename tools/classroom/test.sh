@@ -14,6 +14,9 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 passed=0
 failed=0
+for tool in jq unzip zip base64; do
+  command -v "$tool" > /dev/null || { echo "$0 needs $tool (e.g. apt-get install $tool)."; echo "0 passed, 1 failed"; exit 1; }
+done
 
 check() { # check DESCRIPTION COMMAND...
   local what=$1; shift
