@@ -291,7 +291,7 @@ public final class WorkbookCommand {
 
     /**
      * A failure message cut to what a terminal can show: some assertions print whole 64 KiB
-     * datagrams. The full text stays in target/grades/summary.md.
+     * datagrams. The full text stays in target/grades/results.json.
      */
     static String shorten(String message) {
         int maxLine = 400;
@@ -308,7 +308,7 @@ public final class WorkbookCommand {
             out.append(line).append('\n');
         }
         if (cut || lines.size() > maxLines) {
-            out.append("(cut short; the whole message is in target/grades/summary.md)\n");
+            out.append("(cut short; the whole message is in target/grades/results.json)\n");
         }
         return out.toString();
     }
