@@ -104,8 +104,9 @@ public class EndpointsTest {
         }
     }
 
-    @Graded(points = 2, hint = "A port is a number from 0 to 65535 (16 bits): check the range yourself, and turn a "
-            + "NumberFormatException into an IllegalArgumentException whose message says the port is wrong.")
+    @Graded(points = 2, hint = "A port is a number from 0 to 65535 (16 bits): check the range yourself, and throw an "
+            + "IllegalArgumentException whose message quotes the input and says the port is wrong (NumberFormatException's "
+            + "own message does neither). See \"Writing endpoints down\".")
     @Test
     void rejects_a_port_out_of_range_or_not_a_number(Script script) {
         expectRejections(parse(script), "port", "host:65536", "host:-1", "127.0.0.1:99999999999", "host:", "host:http",
@@ -113,7 +114,7 @@ public class EndpointsTest {
     }
 
     @Graded(points = 1, hint = "A '[' must be closed by the first ']', with nothing but ':PORT' after it; a ']' without its "
-            + "'[' is an error too. Say \"bracket\" in the message. See \"Writing endpoints down\".")
+            + "'[' is an error too. Quote the input and say \"bracket\" in the message. See \"Writing endpoints down\".")
     @Test
     void rejects_unbalanced_brackets(Script script) {
         expectRejections(parse(script), "bracket", "[::1", "::1]", "[::1]]:80", "[[::1]]:80", "]::1[", "[::1:80");
@@ -231,7 +232,7 @@ public class EndpointsTest {
         Object result;
         try {
             result = Learner.within(PARSE_WITHIN, parse, null, text, DEFAULT_PORT);
-        } catch (AssertionError timedOut) {
+        } catch (Learner.TimedOut timedOut) {
             throw new AssertionError(call + " did not return within " + PARSE_WITHIN.toMillis()
                     + " ms. Reading an endpoint is string work; a call that takes this long is waiting for DNS.");
         } catch (RuntimeException e) {
@@ -264,7 +265,7 @@ public class EndpointsTest {
             Optional<Throwable> failure;
             try {
                 failure = Learner.failureOf(PARSE_WITHIN, parse, null, text, DEFAULT_PORT);
-            } catch (AssertionError timedOut) {
+            } catch (Learner.TimedOut timedOut) {
                 wrong.add(call + " did not return within " + PARSE_WITHIN.toMillis() + " ms (was it asking DNS?)");
                 continue;
             }

@@ -88,8 +88,6 @@ final class Learner {
         try {
             within(bound, method, target, arguments);
             return Optional.empty();
-        } catch (AssertionError timedOut) {
-            throw timedOut;
         } catch (RuntimeException e) {
             if (isTodo(e)) {
                 throw e;
@@ -120,7 +118,7 @@ final class Learner {
             return outcome.get(bound.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             outcome.cancel(true);
-            throw new AssertionError(what + " did not return within " + bound.toMillis() + " ms.");
+            throw new TimedOut(what + " did not return within " + bound.toMillis() + " ms.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted while waiting for " + what, e);
@@ -133,6 +131,13 @@ final class Learner {
                 throw error;
             }
             throw new AssertionError(what + " threw " + cause, cause);
+        }
+    }
+
+    /** A call that did not return within its bound: a failure of the test, never an answer of the learner's. */
+    static final class TimedOut extends AssertionError {
+        TimedOut(String message) {
+            super(message);
         }
     }
 

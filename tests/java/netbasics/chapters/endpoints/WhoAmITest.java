@@ -48,8 +48,7 @@ public class WhoAmITest {
             listener.setSoTimeout((int) REPLY_WITHIN.toMillis());
             try (Socket accepted = listener.accept()) {
                 String line = fiveTuple.call(accepted);
-                assertThat(line).as("fiveTuple(the server's socket of a connection from %s to %s)%s",
-                        client.getLocalSocketAddress(), client.getRemoteSocketAddress(), swapped(line, client)).isEqualTo(expected(client));
+                expectFiveTuple(line, client, "fiveTuple(the server's socket of the connection)");
             }
         }
     }
@@ -62,8 +61,7 @@ public class WhoAmITest {
         try (var listener = Loopback.tcpListener(); var server = Serving.start(serve(script), listener)) {
             try (var client = connect(listener)) {
                 String line = readLine(client);
-                assertThat(line).as("the line the server sent to the client at %s%s", client.getLocalSocketAddress(), swapped(line, client))
-                        .isEqualTo(expected(client));
+                expectFiveTuple(line, client, "the line the server sent");
             }
             server.stop();
         }
@@ -77,8 +75,8 @@ public class WhoAmITest {
              var alice = connect(listener); var bob = connect(listener)) {
             String aliceLine = readLine(alice, "Alice, whose connection is still open,");
             String bobLine = readLine(bob, "Bob, who connected while Alice was still connected,");
-            assertThat(aliceLine).as("Alice's line").isEqualTo(expected(alice));
-            assertThat(bobLine).as("Bob's line").isEqualTo(expected(bob));
+            expectFiveTuple(aliceLine, alice, "Alice's line");
+            expectFiveTuple(bobLine, bob, "Bob's line");
             assertThat(alice.getLocalPort()).as("the ephemeral ports the system gave Alice and Bob").isNotEqualTo(bob.getLocalPort());
             assertThat(bobLine.replace(":" + bob.getLocalPort() + " ->", ":" + alice.getLocalPort() + " ->"))
                     .as("Bob's line with his port replaced by Alice's: the two five-tuples differ only there").isEqualTo(aliceLine);
@@ -123,7 +121,7 @@ public class WhoAmITest {
             }
             try (var client = connect(listener)) {
                 String line = readLine(client, "A client that came after six that left at once");
-                assertThat(line).as("the line for a client that came after six that left at once").isEqualTo(expected(client));
+                expectFiveTuple(line, client, "the line for a client that came after six that left at once");
             }
             assertThat(server.call().isRunning()).as("whether the server is still serving after clients that left at once").isTrue();
             server.stop();
@@ -135,7 +133,7 @@ public class WhoAmITest {
     @Test
     void returns_quietly_when_its_listener_is_closed_with_a_client_still_connected(Script script) throws IOException {
         try (var listener = Loopback.tcpListener(); var server = Serving.start(serve(script), listener); var client = connect(listener)) {
-            assertThat(readLine(client)).isEqualTo(expected(client));
+            expectFiveTuple(readLine(client), client, "the line the server sent");
             server.stop();
         }
     }
@@ -165,7 +163,8 @@ public class WhoAmITest {
             var address = new InetSocketAddress(serving.group(1), Integer.parseInt(serving.group(2)));
             try (var client = new Socket()) {
                 client.connect(address, (int) REPLY_WITHIN.toMillis());
-                assertThat(readLine(client, "A client of `" + main.commandLine() + "`")).isEqualTo(expected(client));
+                expectFiveTuple(readLine(client, "A client of `" + main.commandLine() + "`"), client,
+                        "the line `" + main.commandLine() + "` sent");
             }
         }
         try (MainProcess bad = script.startMain("--port", "not-a-port")) {
@@ -178,6 +177,11 @@ public class WhoAmITest {
     private static String expected(Socket client) {
         return "TCP " + client.getLocalAddress().getHostAddress() + ":" + client.getLocalPort()
                 + " -> " + client.getInetAddress().getHostAddress() + ":" + client.getPort();
+    }
+
+    private static void expectFiveTuple(String line, Socket client, String what) {
+        assertThat(line).as("%s, for the client at %s connected to %s%s", what, client.getLocalSocketAddress(),
+                client.getRemoteSocketAddress(), swapped(line, client)).isEqualTo(expected(client));
     }
 
     /** A note for the failure message when the line has client and server the wrong way round. */
