@@ -57,7 +57,7 @@ public class Connector {
         }
         int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
         var failures = new ArrayList<IOException>();
-        var report = new StringBuilder("could not connect to any of " + addresses.size() + " addresses:");
+        var report = new StringBuilder("could not connect to any address; tried " + addresses.size() + ":");
         for (InetSocketAddress address : addresses) {
             // A socket whose connect failed is closed for good: every attempt needs a new one.
             var socket = new Socket();

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import netbasics.fixtures.Loopback;
 import netbasics.fixtures.SilentTcpPort;
+import netbasics.grading.Call;
 import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
@@ -90,27 +91,43 @@ public class ConnectorTest {
     }
 
     @Graded(points = 2, hint = "Try the addresses in the order given and stop at the first that connects: the order is "
-            + "the resolver's advice on which to prefer. " + SECTION)
+            + "the resolver's advice on which to prefer. Whatever comes before it, an address that refuses or one that "
+            + "never answers, is one failed attempt. " + SECTION)
     @Test
     void connects_to_the_address_that_accepts_in_every_order(Script script) throws Exception {
-        try (var listener = Loopback.tcpListener(); var silent = SilentTcpPort.open(); var second = Loopback.tcpListener()) {
-            Map<String, InetSocketAddress> kinds = Map.of("refuses", Loopback.closedTcpPort(), "never answers", silent.address(),
-                    "accepts", address(listener));
-            for (List<String> order : permutations(List.of("refuses", "never answers", "accepts"))) {
+        List<List<String>> orders = permutations(List.of("refuses", "never answers", "accepts"));
+        var listeners = new ArrayList<ServerSocket>();
+        try (var silent = SilentTcpPort.open(); var second = Loopback.tcpListener()) {
+            // The six orders are tried at once, each with a listener of its own, so their timeouts run side by side.
+            var calls = new ArrayList<Call>();
+            var described = new ArrayList<String>();
+            for (List<String> order : orders) {
+                var listener = Loopback.tcpListener();
+                listeners.add(listener);
+                Map<String, InetSocketAddress> kinds = Map.of("refuses", Loopback.closedTcpPort(), "never answers", silent.address(),
+                        "accepts", address(listener));
                 List<InetSocketAddress> addresses = order.stream().map(kinds::get).toList();
-                int silentBefore = order.indexOf("accepts") > order.indexOf("never answers") ? 1 : 0;
-                String call = "connect(" + order + " = " + addresses + ", 500 ms, null)";
-                try (Socket socket = callExpectingSocket(connectToAddresses(script, silentBefore), call, addresses)) {
-                    assertConnectedTo(socket, listener, call);
+                described.add("connect(" + order + " = " + addresses + ", 500 ms, null)");
+                calls.add(connectToAddresses(script, 1).start(addresses, ATTEMPT, null));
+            }
+            for (int i = 0; i < orders.size(); i++) {
+                var call = calls.get(i);
+                try (Socket socket = socketFrom(described.get(i), () -> call.result(ATTEMPT.plus(SLACK)))) {
+                    assertConnectedTo(socket, listeners.get(i), described.get(i));
                 }
             }
-            List<InetSocketAddress> both = List.of(address(second), address(listener));
+            var first = listeners.get(0);
+            List<InetSocketAddress> both = List.of(address(second), address(first));
             String call = "connect([accepts, also accepts] = " + both + ", 500 ms, null)";
             try (Socket socket = callExpectingSocket(connectToAddresses(script, 0), call, both)) {
                 assertThat(socket.getRemoteSocketAddress()).as("%s must connect to the first address that accepts, %s", call,
                         address(second)).isEqualTo(address(second));
                 second.setSoTimeout(2_000);
                 second.accept().close();
+            }
+        } finally {
+            for (ServerSocket listener : listeners) {
+                listener.close();
             }
         }
     }
@@ -248,8 +265,16 @@ public class ConnectorTest {
 
     /** Calls connect and returns its socket; when it throws instead, fails saying what it threw and with which causes. */
     private static Socket callExpectingSocket(Contract connect, String call, List<InetSocketAddress> addresses) {
+        return socketFrom(call, () -> connect.call(addresses, ATTEMPT, null));
+    }
+
+    private interface Connecting {
+        Object connect();
+    }
+
+    private static Socket socketFrom(String call, Connecting connecting) {
         try {
-            return connect.call(addresses, ATTEMPT, null);
+            return (Socket) connecting.connect();
         } catch (UnsupportedOperationException todo) {
             throw todo;
         } catch (AssertionError hung) {

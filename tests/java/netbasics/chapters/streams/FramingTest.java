@@ -14,7 +14,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +55,7 @@ public class FramingTest {
         return script.method("readLine", String.class, InputStream.class, int.class).within(PROMPTLY);
     }
 
-    // ---- length-prefixed frames: the writer, read back with DataInputStream
+    // ---- length-prefixed frames: the writer, its bytes checked one by one
 
     @Graded(points = 2, hint = "A frame is the payload's length as 4 bytes, most significant byte first (big-endian, "
             + "as DataOutputStream.writeInt or ByteBuffer.putInt write it), then the payload itself. " + SECTION)
@@ -93,8 +92,8 @@ public class FramingTest {
             writeFrame(script).call(buffered, utf8("now"));
             byte[] received = Received.exactly(pair.server(), 7, PROMPTLY);
             assertThat(received).as("writeFrame(a BufferedOutputStream, \"now\") returned; within %d ms, %s reached the other end; "
-                    + "expected the whole frame (00 00 00 03 then \"now\"): it is still sitting in the buffer", PROMPTLY.toMillis(),
-                    Bytes.describe(received)).isEqualTo(frame(utf8("now")));
+                    + "expected the whole frame, 00 00 00 03 then \"now\"%s", PROMPTLY.toMillis(), Bytes.describe(received),
+                    received.length == 0 ? ": it is still sitting in the buffer" : "").isEqualTo(frame(utf8("now")));
         }
     }
 
