@@ -4,6 +4,7 @@
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 
 /**
  * The book's connectionless echo server: every datagram that arrives is sent straight back to
@@ -37,9 +38,24 @@ public class UdpEchoServer {
                 default -> usage("unknown option " + args[i]);
             }
         }
-        try (var socket = new DatagramSocket(new InetSocketAddress(host, port))) {
+        var address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            usage("cannot resolve the host '" + host + "'");
+        }
+        try (var socket = bind(address)) {
             System.out.println("Serving at " + socket.getLocalAddress().getHostAddress() + ":" + socket.getLocalPort());
             serve(socket);
+        }
+    }
+
+    /** A socket bound to {@code address}, or one line saying why there is none (often: another server has the port). */
+    static DatagramSocket bind(InetSocketAddress address) {
+        try {
+            return new DatagramSocket(address);
+        } catch (SocketException e) {
+            System.err.println("UdpEchoServer: cannot bind " + address.getHostString() + ":" + address.getPort() + ": " + e.getMessage());
+            System.exit(1);
+            return null;
         }
     }
 
