@@ -22,6 +22,8 @@ public final class Call {
     private final String signature;
     private final CompletableFuture<Object> outcome = new CompletableFuture<>();
     private final Thread thread;
+    /** Set once the test has received the call's exception from {@link #result}: then it is an answer the test checks. */
+    private volatile boolean failureSeenByTest;
 
     private Call(String signature, Body body) {
         this.signature = signature;
@@ -51,6 +53,7 @@ public final class Call {
             thread.interrupt();
             throw new AssertionError(signature + " did not return within " + bound.toMillis() + " ms.");
         } catch (ExecutionException e) {
+            failureSeenByTest = true;
             throw Sneaky.rethrow(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -96,6 +99,15 @@ public final class Call {
         } catch (Exception e) {
             return Optional.of(e.getCause() == null ? e : e.getCause());
         }
+    }
+
+    /**
+     * True when the call ended by throwing something the test did not ask for: a server that
+     * died, or a stub's TODO (always reported, whoever received it). An exception the test
+     * received from {@link #result} is an answer it checks, such as a rejected input.
+     */
+    boolean diedUnexpectedly() {
+        return failure().filter(e -> isTodo(e) || !failureSeenByTest).isPresent();
     }
 
     static boolean isTodo(Throwable e) {

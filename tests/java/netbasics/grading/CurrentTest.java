@@ -32,9 +32,9 @@ public final class CurrentTest {
         PROCESSES.add(process);
     }
 
-    /** A call of the current test that ended by throwing. */
+    /** A call of the current test that died: it threw, and not as an answer the test asked for. */
     static Optional<Call> failedCall() {
-        return CALLS.stream().filter(c -> c.failure().isPresent()).findFirst();
+        return CALLS.stream().filter(Call::diedUnexpectedly).findFirst();
     }
 
     /** The TODO a stub threw inside a {@code main} process of the current test. */

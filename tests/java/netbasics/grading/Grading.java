@@ -2,14 +2,18 @@ package netbasics.grading;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
+import static org.junit.platform.launcher.core.LauncherExecutionRequestBuilder.executionRequest;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.junit.platform.engine.CancellationToken;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
 import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -41,6 +45,28 @@ public final class Grading {
         var all = new ArrayList<TestExecutionListener>(List.of(listeners));
         all.add(0, collector);
         LauncherFactory.create(isolated()).execute(request(root, chapters, scripts), all.toArray(TestExecutionListener[]::new));
+        return collector.outcomes();
+    }
+
+    /**
+     * Grades like {@link #grade} but stops at the first failing test: enough to show that a
+     * planted mistake is caught, without waiting out every other test it also breaks.
+     */
+    public static List<Outcome> gradeUntilFirstFailure(Path root, Set<String> chapters, Set<String> scripts) {
+        var collector = new OutcomeCollector();
+        var cancellation = CancellationToken.create();
+        TestExecutionListener stopAtFirstFailure = new TestExecutionListener() {
+            @Override
+            public void executionFinished(TestIdentifier test, TestExecutionResult result) {
+                if (test.isTest() && result.getStatus() == TestExecutionResult.Status.FAILED) {
+                    cancellation.cancel();
+                }
+            }
+        };
+        LauncherFactory.create(isolated()).execute(executionRequest(request(root, chapters, scripts))
+                .listeners(collector, stopAtFirstFailure)
+                .cancellationToken(cancellation)
+                .build());
         return collector.outcomes();
     }
 

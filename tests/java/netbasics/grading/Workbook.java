@@ -15,6 +15,7 @@ import java.util.function.Function;
  */
 public final class Workbook {
 
+    public static final String HOME = "workbook.home";
     public static final String ROOT = "workbook.root";
     public static final String CHAPTER = "workbook.chapter";
     public static final String EXERCISE = "workbook.exercise";
@@ -24,7 +25,7 @@ public final class Workbook {
 
     /** The folder holding README.md, chapters/ and tests/: Surefire sets it; else the working directory. */
     public static Path home() {
-        String configured = System.getProperty("workbook.home");
+        String configured = System.getProperty(HOME);
         return Path.of(configured == null || configured.isBlank() ? "" : configured).toAbsolutePath().normalize();
     }
 

@@ -9,10 +9,14 @@ import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
@@ -32,6 +36,8 @@ import org.junit.jupiter.api.TestFactory;
 class WorkbookVerificationTest {
 
     private static final Path HOME = Workbook.home();
+    /** How long one mutant may take, queueing included: its tests are bounded, so this is only a backstop. */
+    private static final Duration MUTANT_BOUND = Duration.ofMinutes(10);
     private static final Set<String> CHAPTERS = names(System.getProperty(Workbook.CHAPTER));
 
     @TestFactory
@@ -56,20 +62,26 @@ class WorkbookVerificationTest {
     @TestFactory
     Stream<DynamicTest> every_mutant_is_caught_by_at_least_one_test() {
         Path scratch = Workbook.target("mutants");
-        return Mutant.all(HOME.resolve("tests/mutants")).stream()
+        List<Mutant> mutants = Mutant.all(HOME.resolve("tests/mutants")).stream()
                 .filter(mutant -> CHAPTERS.isEmpty() || CHAPTERS.contains(mutant.chapter()))
-                .map(mutant -> dynamicTest(mutant + ": " + mutant.mistake(), () -> {
-                    Path tree = mutant.plant(HOME.resolve("solutions"), scratch);
-                    List<Outcome> outcomes = GradingRun.grade(tree, Set.of(mutant.chapter()), Set.of(mutant.script()));
-                    List<Outcome> failed = outcomes.stream().filter(o -> o.status() == Outcome.Status.FAILED).toList();
-                    assertThat(outcomes).as("%s has no tests to run", mutant).isNotEmpty();
-                    assertThat(failed).as("%s (%s) was not caught by any test of %s", mutant, mutant.mistake(), mutant.script())
-                            .isNotEmpty();
-                    assertThat(failed).as("%s must compile: a mutant is a plausible mistake, not a broken file", mutant)
-                            .noneMatch(o -> o.message().contains("does not compile"));
-                    System.out.printf("%s caught by: %s%n", mutant,
-                            failed.stream().map(Outcome::test).collect(Collectors.joining("; ")));
-                }));
+                .toList();
+        // Every mutant is planted and queued at once; the workers grade them side by side while
+        // the tests below report them one by one, in order.
+        var workers = new MutantWorkers(MutantWorkers.defaultCount(), scratch);
+        List<CompletableFuture<List<Outcome>>> graded = mutants.stream()
+                .map(mutant -> workers.grade(mutant.plant(HOME.resolve("solutions"), scratch), mutant.chapter(), mutant.script()))
+                .toList();
+        return IntStream.range(0, mutants.size()).mapToObj(i -> dynamicTest(mutants.get(i) + ": " + mutants.get(i).mistake(), () -> {
+            Mutant mutant = mutants.get(i);
+            List<Outcome> outcomes = graded.get(i).get(MUTANT_BOUND.toSeconds(), TimeUnit.SECONDS);
+            List<Outcome> failed = outcomes.stream().filter(o -> o.status() == Outcome.Status.FAILED).toList();
+            assertThat(outcomes).as("%s has no tests to run", mutant).isNotEmpty();
+            assertThat(failed).as("%s (%s) was not caught by any test of %s", mutant, mutant.mistake(), mutant.script())
+                    .isNotEmpty();
+            assertThat(failed).as("%s must compile: a mutant is a plausible mistake, not a broken file", mutant)
+                    .noneMatch(o -> o.message().contains("does not compile"));
+            System.out.printf("%s caught by: %s%n", mutant, failed.get(0).test());
+        })).onClose(workers::close);
     }
 
     @Test
