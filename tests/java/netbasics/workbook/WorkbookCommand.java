@@ -267,7 +267,9 @@ public final class WorkbookCommand {
                         + terminal.dim("  (" + points(failed.stream().mapToInt(Outcome::maxPoints).sum()) + ")"));
                 failed.forEach(o -> terminal.println("         - " + o.test()));
                 terminal.println(indent(shorten(message), "       "));
-                terminal.println(terminal.dim("       (./jbang workbook hint " + task.script() + " gives a hint)"));
+                if (message.startsWith("Not done yet")) {
+                    terminal.println(terminal.dim("       (./jbang workbook hint " + task.script() + " gives a hint)"));
+                }
             }
         });
     }
