@@ -83,6 +83,13 @@ class WorkbookCommandTest {
     }
 
     @Test
+    void hints_are_reflowed_into_paragraphs_and_items_for_the_terminal_to_wrap() {
+        String markdown = "A first\nparagraph.\n\n- an item\n  that goes on\n- another\n\n1. one\n2. two\n\n```\ncode\n  stays\n```";
+        assertThat(Hints.reflow(markdown)).isEqualTo(
+                "A first paragraph.\n\n- an item that goes on\n- another\n\n1. one\n2. two\n\n```\ncode\n  stays\n```");
+    }
+
+    @Test
     void check_passes_the_solutions_and_fails_the_stubs_with_their_todo() {
         // One exercise (of the chapters this self-check is narrowed to, if it is) stands for all.
         String chapters = System.getProperty(Workbook.CHAPTER, "");
