@@ -78,18 +78,18 @@ final class Terminal {
     }
 
     /**
-     * {@code text} with every line indented by {@code by}; on a terminal, long lines of prose are
-     * also wrapped at its width, so hints read as paragraphs instead of broken words.
+     * {@code text} with every line indented by {@code by} and long lines wrapped between words: at
+     * the terminal's width, or at 100 columns in a pipe or a log.
      */
     String indent(String text, String by) {
         var out = new StringBuilder();
-        int room = interactive ? width() - by.length() - 1 : Integer.MAX_VALUE;
+        int room = (interactive ? width() : 100) - by.length() - 1;   // in a pipe or a log: 100 columns
         for (String line : text.strip().lines().toList()) {
             if (line.isBlank()) {
                 out.append('\n');
                 continue;
             }
-            if (!interactive || line.length() <= room) {
+            if (line.length() <= room) {
                 out.append(by).append(line).append('\n');
                 continue;
             }
