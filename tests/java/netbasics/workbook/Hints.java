@@ -101,6 +101,35 @@ public final class Hints {
         return levels;
     }
 
+    /**
+     * Markdown's paragraphs and list items, each on one line, so that a terminal can wrap them
+     * at its own width: lines of one paragraph or item are joined; blank lines, list items and
+     * fenced code stay as written.
+     */
+    public static String reflow(String markdown) {
+        var out = new StringBuilder();
+        boolean inCode = false;
+        boolean joinable = false;
+        for (String line : markdown.strip().lines().toList()) {
+            String stripped = line.strip();
+            if (stripped.startsWith("```")) {
+                inCode = !inCode;
+                out.append('\n').append(line);
+                joinable = false;
+            } else if (inCode || stripped.isEmpty() || !joinable || startsItem(stripped)) {
+                out.append('\n').append(line);
+                joinable = !inCode && !stripped.isEmpty();
+            } else {
+                out.append(' ').append(stripped);
+            }
+        }
+        return out.toString().strip();
+    }
+
+    private static boolean startsItem(String line) {
+        return line.startsWith("- ") || line.startsWith("* ") || line.matches("\\d+\\. .*");
+    }
+
     /** How many levels of {@code task} the learner has seen. */
     int seen(Task task) {
         return Integer.parseInt(load().getProperty(task.id(), "0"));

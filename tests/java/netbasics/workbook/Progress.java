@@ -38,7 +38,7 @@ final class Progress implements TestExecutionListener {
     @Override
     public void executionStarted(TestIdentifier test) {
         if (isTestMethod(test)) {
-            draw(test.getDisplayName());
+            draw(test.getSource().map(source -> ((MethodSource) source).getMethodName().replace('_', ' ')).orElse(""));
         }
     }
 
@@ -75,10 +75,12 @@ final class Progress implements TestExecutionListener {
         int slots = 24;
         int filled = Math.min(slots, done * slots / total);
         String bar = terminal.green("#".repeat(filled)) + terminal.dim("-".repeat(slots - filled));
-        String counts = String.format(" %d/%d", done, total) + (failed > 0 ? terminal.red(" " + failed + " failing") : "");
-        int room = terminal.width() - slots - 24;
-        String name = running.length() > room ? running.substring(0, Math.max(0, room - 1)) + "…" : running;
-        terminal.out.print("\r  grading [" + bar + "]" + counts + "  " + name + "\u001b[K");
+        String failing = failed > 0 ? " " + failed + " failing" : "";
+        String counts = String.format(" %d/%d", done, total);
+        // Everything must fit on one line, or the carriage return redraws only its last part.
+        int room = terminal.width() - "  grading [".length() - slots - "]".length() - counts.length() - failing.length() - 3;
+        String name = running.length() <= room ? running : room < 2 ? "" : running.substring(0, room - 1) + "…";
+        terminal.out.print("\r  grading [" + bar + "]" + counts + terminal.red(failing) + "  " + name + "\u001b[K");
         terminal.out.flush();
     }
 

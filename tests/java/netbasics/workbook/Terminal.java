@@ -43,13 +43,74 @@ final class Terminal {
         }
     }
 
-    /** Columns of the terminal, for the progress bar: COLUMNS if the shell exports it, else 80. */
+    private int width;
+
+    /**
+     * Columns of the terminal, for the progress bar and for wrapping: COLUMNS if the shell exports
+     * it, else what {@code stty size} says of the terminal, else 80.
+     */
     int width() {
-        try {
-            return Math.max(40, Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "80")));
-        } catch (NumberFormatException e) {
-            return 80;
+        if (width == 0) {
+            width = columns();
         }
+        return width;
+    }
+
+    private static int columns() {
+        try {
+            return Math.max(40, Integer.parseInt(System.getenv("COLUMNS")));
+        } catch (NumberFormatException | NullPointerException notExported) {
+            // most shells keep COLUMNS to themselves; ask the terminal
+        }
+        try {
+            Process stty = new ProcessBuilder("stty", "size").redirectInput(new java.io.File("/dev/tty"))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String[] size = new String(stty.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).strip().split(" ");
+            if (stty.waitFor() == 0 && size.length == 2) {
+                return Math.max(40, Integer.parseInt(size[1]));
+            }
+        } catch (java.io.IOException | NumberFormatException notATerminal) {
+            // fall through to the classic width
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 80;
+    }
+
+    /**
+     * {@code text} with every line indented by {@code by} and long lines wrapped between words: at
+     * the terminal's width, or at 100 columns in a pipe or a log.
+     */
+    String indent(String text, String by) {
+        var out = new StringBuilder();
+        int room = (interactive ? width() : 100) - by.length() - 1;   // in a pipe or a log: 100 columns
+        for (String line : text.strip().lines().toList()) {
+            if (line.isBlank()) {
+                out.append('\n');
+                continue;
+            }
+            if (line.length() <= room) {
+                out.append(by).append(line).append('\n');
+                continue;
+            }
+            String lead = line.substring(0, line.length() - line.stripLeading().length());
+            // Continuation lines keep the line's indentation, and line up under a list item's text.
+            java.util.regex.Matcher item = java.util.regex.Pattern.compile("^(- |\\* |\\d+\\. )").matcher(line.stripLeading());
+            String continuation = lead + (item.find() ? " ".repeat(item.end()) : "");
+            var current = new StringBuilder(lead);
+            boolean empty = true;
+            for (String word : line.strip().split(" +")) {
+                if (!empty && current.length() + 1 + word.length() > room) {
+                    out.append(by).append(current).append('\n');
+                    current = new StringBuilder(continuation);
+                    empty = true;
+                }
+                current.append(empty ? "" : " ").append(word);
+                empty = false;
+            }
+            out.append(by).append(current).append('\n');
+        }
+        return out.toString().stripTrailing();
     }
 
     String green(String text) {

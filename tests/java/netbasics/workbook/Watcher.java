@@ -122,7 +122,7 @@ final class Watcher {
         terminal.println("  " + terminal.yellow(task.script() + ": " + score) + ", " + failures + " failing" + took);
         Outcome first = failing.get();
         terminal.println("  " + terminal.red("next failing test:") + " " + first.test() + terminal.dim("  (" + first.maxPoints() + (first.maxPoints() == 1 ? " point)" : " points)")));
-        terminal.println(WorkbookCommand.indent(WorkbookCommand.shorten(first.message()), "      "));
+        terminal.println(terminal.indent(WorkbookCommand.shorten(first.message()), "      "));
     }
 
     /** When the file was written, by the file system's clock: the latency shown counts from the save itself. */

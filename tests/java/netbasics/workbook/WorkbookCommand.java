@@ -261,13 +261,15 @@ public final class WorkbookCommand {
             if (failed.size() == 1) {
                 Outcome o = failed.get(0);
                 terminal.println("  " + terminal.red("FAIL") + " " + o.name() + terminal.dim("  (" + points(o.maxPoints()) + ")"));
-                terminal.println(indent(shorten(o.message()), "       "));
+                terminal.println(terminal.indent(shorten(o.message()), "       "));
             } else {
                 terminal.println("  " + terminal.red("FAIL") + " " + task.id() + ": " + failed.size() + " tests"
                         + terminal.dim("  (" + points(failed.stream().mapToInt(Outcome::maxPoints).sum()) + ")"));
                 failed.forEach(o -> terminal.println("         - " + o.test()));
-                terminal.println(indent(shorten(message), "       "));
-                terminal.println(terminal.dim("       (./jbang workbook hint " + task.script() + " gives a hint)"));
+                terminal.println(terminal.indent(shorten(message), "       "));
+                if (message.startsWith("Not done yet")) {
+                    terminal.println(terminal.dim("       (./jbang workbook hint " + task.script() + " gives a hint)"));
+                }
             }
         });
     }
@@ -283,10 +285,6 @@ public final class WorkbookCommand {
 
     private static String points(int points) {
         return points + (points == 1 ? " point" : " points");
-    }
-
-    static String indent(String text, String by) {
-        return text.strip().lines().map(line -> line.isBlank() ? "" : by + line).reduce((a, b) -> a + "\n" + b).orElse("");
     }
 
     /**
@@ -364,14 +362,12 @@ public final class WorkbookCommand {
         Hints.Level level = levels.get(show - 1);
         terminal.println(terminal.bold(task.script() + ", hint " + show + " of " + levels.size() + ": " + level.title()));
         terminal.println();
-        terminal.println(indent(level.text(), "  "));
+        terminal.println(terminal.indent(Hints.reflow(level.text()), "  "));
         terminal.println();
-        if (show < levels.size()) {
-            terminal.println(terminal.dim("Still stuck? ./jbang workbook hint " + task.script() + " shows the next level."));
-        } else {
-            terminal.println(terminal.dim("That was the last hint" + (seen >= levels.size() ? " (shown again)" : "")
-                    + ". Hints seen are kept in .workbook/hints.properties; delete it to start over."));
-        }
+        String footer = show < levels.size() ? "Still stuck? ./jbang workbook hint " + task.script() + " shows the next level."
+                : "That was the last hint" + (seen >= levels.size() ? " (shown again)" : "")
+                        + ". Hints seen are kept in .workbook/hints.properties; delete it to start over.";
+        terminal.println(terminal.dim(terminal.indent(footer, "")));
         hints.markSeen(task, show);
         return 0;
     }
