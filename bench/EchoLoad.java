@@ -47,7 +47,8 @@ public class EchoLoad {
 
     record Server(String name, List<String> command) {}
 
-    record Result(String server, int clients, long roundTrips, int errors, Duration elapsed, Histogram latencyMicros, String firstError) {
+    record Result(String server, int clients, long roundTrips, int errors, Duration elapsed, Histogram latencyMicros, String firstError,
+                  int peakOpen) {
         double perSecond() {
             return roundTrips / (elapsed.toNanos() / 1e9);
         }
@@ -130,6 +131,8 @@ public class EchoLoad {
         var connecting = new Semaphore(connectsAtOnce);
         long deadline = System.nanoTime() + timeout.toNanos();
         var started = new AtomicLong();
+        var open = new AtomicInteger();
+        var peakOpen = new AtomicInteger();
         // Platform threads for the clients: a blocking read on one costs less CPU than a virtual thread's park and
         // wake-up, and the load tool shares the machine's cores with the server it measures.
         try (var clientThreads = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().stackSize(256 * 1024).factory())) {
@@ -144,14 +147,19 @@ public class EchoLoad {
                             connecting.release();
                             connected.countDown();
                         }
-                        if (hold) {
-                            connected.await(remaining(deadline), TimeUnit.NANOSECONDS);
-                        }
-                        started.compareAndSet(0, System.nanoTime());
-                        roundTrips(socket, trips, mine, deadline, done);
-                        finished.countDown();
-                        if (hold) {
-                            finished.await(remaining(deadline), TimeUnit.NANOSECONDS); // stay connected until all are done
+                        peakOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+                        try {
+                            if (hold) {
+                                connected.await(remaining(deadline), TimeUnit.NANOSECONDS);
+                            }
+                            started.compareAndSet(0, System.nanoTime());
+                            roundTrips(socket, trips, mine, deadline, done);
+                            finished.countDown();
+                            if (hold) {
+                                finished.await(remaining(deadline), TimeUnit.NANOSECONDS); // stay connected until all are done
+                            }
+                        } finally {
+                            open.decrementAndGet();
                         }
                     } catch (Exception e) {
                         errors.incrementAndGet();
@@ -168,7 +176,7 @@ public class EchoLoad {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started.get());
         String firstError = errorKinds.entrySet().stream().max(Map.Entry.comparingByValue())
                 .map(e -> e.getValue() + "× " + e.getKey()).orElse("");
-        return new Result(name, count, done.get(), errors.get(), elapsed, total, firstError);
+        return new Result(name, count, done.get(), errors.get(), elapsed, total, firstError, peakOpen.get());
     }
 
     static void roundTrips(Socket socket, int trips, Histogram latency, long deadline, AtomicLong done) throws IOException {
@@ -206,14 +214,14 @@ public class EchoLoad {
         Result python = results.stream().filter(r -> r.server().contains("Python")).findFirst().orElse(null);
         System.out.println(title);
         System.out.println();
-        System.out.println("| server | round trips/s | vs Python | p50 µs | p99 µs | p99.9 µs | max µs | clients failed |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| server | round trips/s | vs Python | p50 µs | p99 µs | p99.9 µs | max µs | connections held at once | clients failed |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Result r : results) {
             Histogram h = r.latencyMicros();
-            String ratio = python == null || python.perSecond() == 0 ? "–" : String.format("%.1f×", r.perSecond() / python.perSecond());
-            System.out.printf("| %s | %,.0f | %s | %,d | %,d | %,d | %,d | %d of %d |%n", r.server(), r.perSecond(), ratio,
+            String ratio = python == null || python.perSecond() < 1 ? "–" : String.format("%.1f×", r.perSecond() / python.perSecond());
+            System.out.printf("| %s | %,.0f | %s | %,d | %,d | %,d | %,d | %,d | %,d of %,d |%n", r.server(), r.perSecond(), ratio,
                     h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue(),
-                    r.errors(), r.clients());
+                    r.peakOpen(), r.errors(), r.clients());
         }
         results.stream().filter(r -> r.errors() > 0)
                 .forEach(r -> System.out.println("\n" + r.server() + ", most common failure: " + r.firstError()));
