@@ -47,9 +47,15 @@ public class EchoLoad {
 
     record Server(String name, List<String> command) {}
 
-    record Result(String server, int clients, long roundTrips, int errors, Duration elapsed, Histogram latencyMicros, String firstError) {
+    record Result(String server, int clients, long roundTrips, int errors, Duration elapsed, Histogram latencyMicros, String firstError,
+                  int peakOpen, Duration serverCpu) {
         double perSecond() {
             return roundTrips / (elapsed.toNanos() / 1e9);
+        }
+
+        /** The server's own CPU time per round trip: its efficiency, whatever share of the cores the load tool took. */
+        String cpuPerRoundTrip() {
+            return roundTrips == 0 || serverCpu == null ? "–" : String.format("%.1f", serverCpu.toNanos() / 1e3 / roundTrips);
         }
     }
 
@@ -103,17 +109,26 @@ public class EchoLoad {
         for (Server server : servers) {
             try (var running = Running.start(server)) {
                 warmUp(running.address());
-                throughput.add(run(server.name(), running.address(), clients, roundTrips, false));
+                throughput.add(run(server.name(), running, clients, roundTrips, false));
                 holding.add(run(server.name(), running.address(), held, heldRoundTrips, true));
             }
         }
-        report("Throughput: " + clients + " clients, " + roundTrips + " round trips each, leaving when done", throughput);
-        report("Held: " + held + " clients connected at once, " + heldRoundTrips + " round trips each, all staying until all are done", holding);
+        report("Throughput: " + clients + " clients, " + roundTrips + " round trips each, leaving when done", throughput, true);
+        report("Held: " + held + " clients connected at once, " + heldRoundTrips + " round trips each, all staying until all are done",
+                holding, false);
     }
 
     /** A few thousand round trips first, so the JIT has compiled the server's loop before it is measured. */
     static void warmUp(InetSocketAddress server) throws InterruptedException {
         run("warm-up", server, 10, 500, false);
+    }
+
+    static Result run(String name, Running server, int count, int trips, boolean hold) throws InterruptedException {
+        Duration before = server.cpu();
+        Result result = run(name, server.address(), count, trips, hold);
+        Duration after = server.cpu();
+        return new Result(result.server(), result.clients(), result.roundTrips(), result.errors(), result.elapsed(),
+                result.latencyMicros(), result.firstError(), result.peakOpen(), before == null || after == null ? null : after.minus(before));
     }
 
     /**
@@ -130,6 +145,8 @@ public class EchoLoad {
         var connecting = new Semaphore(connectsAtOnce);
         long deadline = System.nanoTime() + timeout.toNanos();
         var started = new AtomicLong();
+        var open = new AtomicInteger();
+        var peakOpen = new AtomicInteger();
         // Platform threads for the clients: a blocking read on one costs less CPU than a virtual thread's park and
         // wake-up, and the load tool shares the machine's cores with the server it measures.
         try (var clientThreads = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().stackSize(256 * 1024).factory())) {
@@ -144,14 +161,19 @@ public class EchoLoad {
                             connecting.release();
                             connected.countDown();
                         }
-                        if (hold) {
-                            connected.await(remaining(deadline), TimeUnit.NANOSECONDS);
-                        }
-                        started.compareAndSet(0, System.nanoTime());
-                        roundTrips(socket, trips, mine, deadline, done);
-                        finished.countDown();
-                        if (hold) {
-                            finished.await(remaining(deadline), TimeUnit.NANOSECONDS); // stay connected until all are done
+                        peakOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+                        try {
+                            if (hold) {
+                                connected.await(remaining(deadline), TimeUnit.NANOSECONDS);
+                            }
+                            started.compareAndSet(0, System.nanoTime());
+                            roundTrips(socket, trips, mine, deadline, done);
+                            finished.countDown();
+                            if (hold) {
+                                finished.await(remaining(deadline), TimeUnit.NANOSECONDS); // stay connected until all are done
+                            }
+                        } finally {
+                            open.decrementAndGet();
                         }
                     } catch (Exception e) {
                         errors.incrementAndGet();
@@ -168,7 +190,7 @@ public class EchoLoad {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started.get());
         String firstError = errorKinds.entrySet().stream().max(Map.Entry.comparingByValue())
                 .map(e -> e.getValue() + "× " + e.getKey()).orElse("");
-        return new Result(name, count, done.get(), errors.get(), elapsed, total, firstError);
+        return new Result(name, count, done.get(), errors.get(), elapsed, total, firstError, peakOpen.get(), null);
     }
 
     static void roundTrips(Socket socket, int trips, Histogram latency, long deadline, AtomicLong done) throws IOException {
@@ -202,18 +224,20 @@ public class EchoLoad {
         return deadline - System.nanoTime();
     }
 
-    static void report(String title, List<Result> results) {
-        Result python = results.stream().filter(r -> r.server().contains("Python")).findFirst().orElse(null);
+    static void report(String title, List<Result> results, boolean compare) {
+        Result python = results.stream().filter(r -> compare && r.server().contains("Python")).findFirst().orElse(null);
         System.out.println(title);
         System.out.println();
-        System.out.println("| server | round trips/s | vs Python | p50 µs | p99 µs | p99.9 µs | max µs | clients failed |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| server | round trips/s | vs Python | server CPU µs per round trip | p50 µs | p99 µs | p99.9 µs | max µs "
+                + "| connections held at once | clients failed |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Result r : results) {
             Histogram h = r.latencyMicros();
-            String ratio = python == null || python.perSecond() == 0 ? "–" : String.format("%.1f×", r.perSecond() / python.perSecond());
-            System.out.printf("| %s | %,.0f | %s | %,d | %,d | %,d | %,d | %d of %d |%n", r.server(), r.perSecond(), ratio,
+            String ratio = python == null || python.perSecond() < 1 ? "–" : String.format("%.1f×", r.perSecond() / python.perSecond());
+            System.out.printf("| %s | %,.0f | %s | %s | %,d | %,d | %,d | %,d | %,d | %,d of %,d |%n", r.server(), r.perSecond(), ratio,
+                    r.cpuPerRoundTrip(),
                     h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue(),
-                    r.errors(), r.clients());
+                    r.peakOpen(), r.errors(), r.clients());
         }
         results.stream().filter(r -> r.errors() > 0)
                 .forEach(r -> System.out.println("\n" + r.server() + ", most common failure: " + r.firstError()));
@@ -261,6 +285,11 @@ public class EchoLoad {
                 process.destroyForcibly();
                 throw new IOException(server.name() + " did not start: " + e, e);
             }
+        }
+
+        /** CPU time the server process has used so far, where the system tells. */
+        Duration cpu() {
+            return process.info().totalCpuDuration().orElse(null);
         }
 
         @Override

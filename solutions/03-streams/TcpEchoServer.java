@@ -70,6 +70,8 @@ public class TcpEchoServer {
 
     private static void converse(Socket connection) {
         try (connection) {
+            // Send each piece as soon as it is written: see "Small writes and Nagle's algorithm" in README.md.
+            connection.setTcpNoDelay(true);
             InputStream in = connection.getInputStream();
             OutputStream out = connection.getOutputStream();
             byte[] buffer = new byte[8192];

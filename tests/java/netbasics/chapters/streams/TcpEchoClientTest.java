@@ -1,7 +1,6 @@
 package netbasics.chapters.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -11,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import netbasics.fixtures.Bytes;
 import netbasics.fixtures.FaultyTcpProxy;
@@ -123,7 +123,8 @@ public class TcpEchoClientTest {
         String line = "This line is cut after ten bytes";
         try (var peer = TcpEchoPeer.start();
              var proxy = FaultyTcpProxy.start(peer.address(), Faults.none(), Faults.none().endAfter(10), 8883)) {
-            Throwable thrown = catchThrowable(() -> echoAll(script).call(proxy.address(), List.of(line), TIMEOUT));
+            Throwable thrown = failureOf("echoAll(..., [\"" + line + "\"]) through a server that ends the stream after echoing 10 bytes",
+                    () -> echoAll(script).call(proxy.address(), List.of(line), TIMEOUT));
             assertThat(thrown)
                     .as("echoAll(..., [\"%s\"]) through a server that ends the stream after echoing 10 bytes: it must throw an "
                             + "IOException, not return a partial echo or wait for bytes that cannot come", line)
@@ -139,8 +140,8 @@ public class TcpEchoClientTest {
         try (var peer = TcpEchoPeer.start();
              var proxy = FaultyTcpProxy.start(peer.address(), Faults.none(), Faults.none().stalled(), 8884)) {
             Duration timeout = Duration.ofMillis(500);
-            Throwable thrown = catchThrowable(() -> echoAll(script).within(Duration.ofSeconds(3))
-                    .call(proxy.address(), List.of("anyone there?"), timeout));
+            Throwable thrown = failureOf("echoAll(..., [\"anyone there?\"], " + timeout.toMillis() + " ms) against a server that never answers",
+                    () -> echoAll(script).within(Duration.ofSeconds(3)).call(proxy.address(), List.of("anyone there?"), timeout));
             assertThat(thrown)
                     .as("echoAll(..., [\"anyone there?\"], %d ms) against a server that accepts but never answers", timeout.toMillis())
                     .isInstanceOf(SocketTimeoutException.class);
@@ -188,6 +189,17 @@ public class TcpEchoClientTest {
             assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isNotZero();
             assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
         }
+    }
+
+    /** What {@code body} threw; fails, saying what it returned instead, when it threw nothing. */
+    private static Throwable failureOf(String call, Callable<Object> body) {
+        Object returned;
+        try {
+            returned = body.call();
+        } catch (Throwable thrown) {
+            return thrown;
+        }
+        throw new AssertionError(call + " returned " + returned + " instead of throwing an IOException.");
     }
 
     private static void assertEchoes(List<String> sent, List<String> echoes, String how) {

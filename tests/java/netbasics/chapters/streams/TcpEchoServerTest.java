@@ -146,7 +146,15 @@ public class TcpEchoServerTest {
                 cutOff.send(utf8("this conversation is reset after ten bytes"));
                 cutOff.receiveAny(100, Duration.ofMillis(500)); // whatever comes before the reset does
             }
-            try (var next = TcpTestClient.connect(address(listener))) {
+            TcpTestClient afterwards;
+            try {
+                afterwards = TcpTestClient.connect(address(listener));
+            } catch (AssertionError refused) {
+                throw new AssertionError("After one client reset its connection mid-stream, one connected and left, and one was "
+                        + "reset by the network, the next client could not even connect: " + refused.getMessage()
+                        + "\nThe server stopped listening because of one client's trouble.");
+            }
+            try (var next = afterwards) {
                 byte[] message = utf8("still there?");
                 assertEcho(message, next.exchange(message, REPLY_WITHIN),
                         "after one client reset mid-stream, one connected and left, and one was reset by the network");
