@@ -49,6 +49,11 @@ final class MutantWorkers implements AutoCloseable {
 
     MutantWorkers(int count, Path results) {
         this.results = results;
+        try {
+            Files.createDirectories(results);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make " + results, e);
+        }
         this.feedersLeft = new AtomicInteger(count);
         for (int i = 0; i < count; i++) {
             Process worker = startWorker(i);

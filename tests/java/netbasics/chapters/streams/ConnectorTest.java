@@ -1,6 +1,7 @@
 package netbasics.chapters.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -139,7 +140,7 @@ public class ConnectorTest {
         try (var silent = SilentTcpPort.open()) {
             List<InetSocketAddress> addresses = List.of(Loopback.closedTcpPort(), silent.address(), Loopback.closedTcpPort());
             String call = "connect([refuses, never answers, refuses] = " + addresses + ", 500 ms, null)";
-            Throwable thrown = thrown(() -> connectToAddresses(script, 1).call(addresses, ATTEMPT, null));
+            Throwable thrown = catchThrowable(() -> connectToAddresses(script, 1).call(addresses, ATTEMPT, null));
             rethrowUnlessIOException(thrown, call);
             assertThat(thrown).as("%s threw %s; expected a ConnectException", call, thrown).isInstanceOf(ConnectException.class);
             List<Class<?>> causes = Arrays.stream(thrown.getSuppressed()).<Class<?>>map(Object::getClass).toList();
@@ -155,7 +156,7 @@ public class ConnectorTest {
     void when_every_address_fails_names_each_address_and_why(Script script) throws Exception {
         List<InetSocketAddress> addresses = List.of(Loopback.closedTcpPort(), Loopback.closedTcpPort());
         String call = "connect([refuses, refuses] = " + addresses + ", 500 ms, null)";
-        Throwable thrown = thrown(() -> connectToAddresses(script, 0).call(addresses, ATTEMPT, null));
+        Throwable thrown = catchThrowable(() -> connectToAddresses(script, 0).call(addresses, ATTEMPT, null));
         rethrowUnlessIOException(thrown, call);
         String message = String.valueOf(thrown.getMessage());
         for (InetSocketAddress address : addresses) {
@@ -317,18 +318,7 @@ public class ConnectorTest {
         return all;
     }
 
-    private interface Action {
-        void run() throws Exception;
-    }
 
-    private static Throwable thrown(Action action) {
-        try {
-            action.run();
-            return null;
-        } catch (Throwable e) {
-            return e;
-        }
-    }
 
     /** For a call that must fail with an IOException: a stub's TODO, a hang, or a normal return fail the test as they are. */
     private static void rethrowUnlessIOException(Throwable thrown, String call) {

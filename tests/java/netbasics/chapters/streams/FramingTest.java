@@ -2,6 +2,7 @@ package netbasics.chapters.streams;
 
 import static netbasics.fixtures.Bytes.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -172,7 +173,7 @@ public class FramingTest {
             byte[] whole = frame(new byte[1_000]);
             out.write(whole, 0, 4 + 600);
             pair.client().shutdownOutput();
-            Throwable thrown = thrown(() -> readFrame(script).call(pair.server().getInputStream(), MAX));
+            Throwable thrown = catchThrowable(() -> readFrame(script).call(pair.server().getInputStream(), MAX));
             String what = "A frame said 1000 bytes, 600 came, then the stream ended.";
             assertThat(thrown).as("%s readFrame returned normally; it must throw an EOFException", what).isNotNull();
             assertThat(thrown).as("%s readFrame threw %s; expected an EOFException", what, thrown).isInstanceOf(EOFException.class);
@@ -182,7 +183,7 @@ public class FramingTest {
         try (var pair = TcpPair.open()) {
             pair.client().getOutputStream().write(new byte[] {0, 0, 1});
             pair.client().shutdownOutput();
-            Throwable thrown = thrown(() -> readFrame(script).call(pair.server().getInputStream(), MAX));
+            Throwable thrown = catchThrowable(() -> readFrame(script).call(pair.server().getInputStream(), MAX));
             assertThat(thrown).as("3 of a frame's 4 length bytes came, then the stream ended: readFrame must throw an EOFException, "
                     + "but %s", thrown == null ? "it returned normally" : "it threw " + thrown).isInstanceOf(EOFException.class);
         }
@@ -195,7 +196,7 @@ public class FramingTest {
         for (int length : new int[] {Integer.MAX_VALUE, MAX + 1}) {
             try (var pair = TcpPair.open()) {
                 pair.client().getOutputStream().write(ByteBuffer.allocate(4).putInt(length).array());
-                Throwable thrown = thrown(() -> readFrame(script).call(pair.server().getInputStream(), MAX));
+                Throwable thrown = catchThrowable(() -> readFrame(script).call(pair.server().getInputStream(), MAX));
                 String what = "A frame's length said " + length + " bytes, with a maximum of " + MAX + " (and no payload followed).";
                 assertThat(thrown).as("%s readFrame returned normally; it must throw a ProtocolException", what).isNotNull();
                 if (thrown instanceof OutOfMemoryError) {
@@ -223,7 +224,7 @@ public class FramingTest {
         for (int length : new int[] {-1, Integer.MIN_VALUE}) {
             try (var pair = TcpPair.open()) {
                 pair.client().getOutputStream().write(ByteBuffer.allocate(4).putInt(length).array());
-                Throwable thrown = thrown(() -> readFrame(script).call(pair.server().getInputStream(), MAX));
+                Throwable thrown = catchThrowable(() -> readFrame(script).call(pair.server().getInputStream(), MAX));
                 assertThat(thrown).as("A frame's length was %s (%d): readFrame must throw a ProtocolException, but %s", hex(length),
                         length, thrown == null ? "it returned normally" : "it threw " + thrown).isInstanceOf(ProtocolException.class);
             }
@@ -256,7 +257,7 @@ public class FramingTest {
     @Test
     void writeLine_refuses_text_that_contains_a_newline(Script script) throws Exception {
         try (var pair = TcpPair.open()) {
-            Throwable thrown = thrown(() -> writeLine(script).call(pair.client().getOutputStream(), "two\nlines"));
+            Throwable thrown = catchThrowable(() -> writeLine(script).call(pair.client().getOutputStream(), "two\nlines"));
             assertThat(thrown).as("writeLine(\"two\\nlines\") must throw an IllegalArgumentException, but %s",
                     thrown == null ? "it returned normally" : "it threw " + thrown).isInstanceOf(IllegalArgumentException.class);
             pair.client().shutdownOutput();
@@ -333,7 +334,7 @@ public class FramingTest {
             pair.client().shutdownOutput();
             InputStream in = pair.server().getInputStream();
             assertThat((String) readLine(script).call(in, 1_000)).as("the first line").isEqualTo("complete");
-            Throwable thrown = thrown(() -> readLine(script).call(in, 1_000));
+            Throwable thrown = catchThrowable(() -> readLine(script).call(in, 1_000));
             assertThat(thrown).as("\"no newline\" came, then the stream ended: readLine must throw an EOFException, but %s",
                     thrown == null ? "it returned normally" : "it threw " + thrown).isInstanceOf(EOFException.class);
         }
@@ -348,13 +349,13 @@ public class FramingTest {
             InputStream in = pair.server().getInputStream();
             String exact = readLine(script).call(in, 100);
             assertThat(exact).as("a line of exactly the maximum, 100 bytes, is allowed").isEqualTo("x".repeat(100));
-            Throwable thrown = thrown(() -> readLine(script).call(in, 100));
+            Throwable thrown = catchThrowable(() -> readLine(script).call(in, 100));
             assertThat(thrown).as("A line of 101 bytes with a maximum of 100: readLine must throw a ProtocolException, but %s",
                     thrown == null ? "it returned normally" : "it threw " + thrown).isInstanceOf(ProtocolException.class);
         }
         try (var pair = TcpPair.open()) {
             pair.client().getOutputStream().write(utf8("z".repeat(20_000)));
-            Throwable thrown = thrown(() -> readLine(script).call(pair.server().getInputStream(), 100));
+            Throwable thrown = catchThrowable(() -> readLine(script).call(pair.server().getInputStream(), 100));
             assertThat(thrown).as("20000 bytes without a \\n (and the stream still open), with a maximum of 100: readLine must "
                     + "throw a ProtocolException at once, but %s", thrown == null ? "it returned normally" : thrown.getMessage() != null
                     && thrown.getMessage().contains("did not return") ? "it kept waiting" : "it threw " + thrown)
@@ -438,19 +439,5 @@ public class FramingTest {
             }
         });
         return done;
-    }
-
-    private interface Action {
-        void run() throws Exception;
-    }
-
-    /** What the action threw, or null if it returned normally. */
-    private static Throwable thrown(Action action) {
-        try {
-            action.run();
-            return null;
-        } catch (Throwable e) {
-            return e;
-        }
     }
 }

@@ -2,6 +2,7 @@ package netbasics.chapters.streams;
 
 import static netbasics.fixtures.Bytes.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -134,7 +135,7 @@ public class HalfCloseTest {
     void count_sends_its_text_in_utf8_then_ends_its_stream(Script script) throws Exception {
         try (var server = ReferenceServer.honest()) {
             for (String text : new String[] {"one two three", "£€ naïve café", ""}) {
-                Throwable thrown = thrown(() -> count(script).call(server.address(), text));
+                Throwable thrown = catchThrowable(() -> count(script).call(server.address(), text));
                 rethrowTodo(thrown);
                 Request request = server.next();
                 String call = "count(" + server.address() + ", " + describe(text) + ")";
@@ -156,7 +157,7 @@ public class HalfCloseTest {
             for (String text : new String[] {"one two three", "£€ naïve café", "", " a\tb\nc d "}) {
                 String call = "count(" + server.address() + ", " + describe(text) + ")";
                 long[] got = new long[1];
-                Throwable thrown = thrown(() -> got[0] = count(script).call(server.address(), text));
+                Throwable thrown = catchThrowable(() -> got[0] = count(script).call(server.address(), text));
                 rethrowTodo(thrown);
                 Request request = server.next();
                 if (thrown != null) {
@@ -177,7 +178,7 @@ public class HalfCloseTest {
         try (var server = ReferenceServer.answering("12345\n", new int[] {1, 2, 3})) {
             String answered = "The reference server answered \"12345\\n\" in three pieces, \"1\", \"23\" and \"45\\n\", 150 ms apart";
             long[] got = new long[1];
-            Throwable thrown = thrown(() -> got[0] = count(script).call(server.address(), "whatever it says"));
+            Throwable thrown = catchThrowable(() -> got[0] = count(script).call(server.address(), "whatever it says"));
             rethrowTodo(thrown);
             if (thrown != null) {
                 throw new AssertionError(answered + "; count " + whatHappened(thrown), thrown);
@@ -368,19 +369,6 @@ public class HalfCloseTest {
     private static void rethrowTodo(Throwable thrown) throws Exception {
         if (thrown instanceof UnsupportedOperationException todo && String.valueOf(todo.getMessage()).startsWith("TODO")) {
             throw todo;
-        }
-    }
-
-    private interface Action {
-        void run() throws Exception;
-    }
-
-    private static Throwable thrown(Action action) {
-        try {
-            action.run();
-            return null;
-        } catch (Throwable e) {
-            return e;
         }
     }
 }
