@@ -24,6 +24,8 @@ public class HalfClose {
 
     static final String DEFAULT_HOST = "localhost";
     static final int DEFAULT_PORT = 8881;
+    /** A server that never answers the handshake must not keep the client waiting for minutes. */
+    static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
     /**
      * Accepts connections until {@code listener} is closed, then returns quietly. Each connection

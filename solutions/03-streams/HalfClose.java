@@ -28,6 +28,8 @@ public class HalfClose {
 
     static final String DEFAULT_HOST = "localhost";
     static final int DEFAULT_PORT = 8881;
+    /** A server that never answers the handshake must not keep the client waiting for minutes. */
+    static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
     /**
      * Accepts connections until {@code listener} is closed, then returns quietly. Each connection
@@ -83,7 +85,7 @@ public class HalfClose {
      */
     public static long count(InetSocketAddress server, String text) throws IOException {
         try (var socket = new Socket()) {
-            socket.connect(server);
+            socket.connect(server, CONNECT_TIMEOUT_MILLIS);
             socket.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
             // Not close(): that would end the reading side too. shutdownOutput sends only the FIN.
             socket.shutdownOutput();
