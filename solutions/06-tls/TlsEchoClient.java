@@ -181,13 +181,18 @@ public class TlsEchoClient {
     static String why(IOException e, String where, String name) {
         String refused = "refused " + where + ": ";
         if (e instanceof SSLHandshakeException) {
+            List<Throwable> causes = new ArrayList<>();
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-                if (cause instanceof CertificateExpiredException) {
-                    return refused + "its certificate has expired";
-                }
-                if (cause instanceof CertificateNotYetValidException) {
-                    return refused + "its certificate is not valid yet";
-                }
+                causes.add(cause);
+            }
+            // The most telling cause first: an expired certificate also fails the path check around it.
+            if (causes.stream().anyMatch(CertificateExpiredException.class::isInstance)) {
+                return refused + "its certificate has expired";
+            }
+            if (causes.stream().anyMatch(CertificateNotYetValidException.class::isInstance)) {
+                return refused + "its certificate is not valid yet";
+            }
+            for (Throwable cause : causes) {
                 String message = String.valueOf(cause.getMessage());
                 if (message.contains("No subject alternative") || message.contains("No name matching")) {
                     return refused + "its certificate is not for " + name;
