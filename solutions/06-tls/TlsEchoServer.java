@@ -190,8 +190,7 @@ public class TlsEchoServer {
         var listener = new ServerSocket(); // a plain listener: only the accepted connections speak TLS
         listener.bind(new InetSocketAddress(host, port));
         System.out.println("Serving at " + listener.getInetAddress().getHostAddress() + ":" + listener.getLocalPort());
-        System.out.println("(TLS " + String.join(", ", PROTOCOLS) + (requireClientCert ? "; client certificates from " + caFile + " required" : "")
-                + "; Ctrl-C stops)");
+        System.out.println("(" + (requireClientCert ? "client certificates from " + caFile + " required; " : "") + "Ctrl-C stops)");
         serve(listener, context, requireClientCert, HANDSHAKE_TIMEOUT);
     }
 
