@@ -71,7 +71,19 @@ public class TlsEchoServer {
     }
 
     private static void converse(Socket accepted, SSLContext context, boolean requireClientCert, Duration handshakeTimeout) {
-        try (accepted; var tls = (SSLSocket) context.getSocketFactory().createSocket(accepted, null, accepted.getPort(), true)) {
+        try (accepted; SSLSocket tls = handshake(accepted, context, requireClientCert, handshakeTimeout)) {
+            echo(tls, requireClientCert);
+        } catch (IOException failed) {
+            // A failed handshake or a vanished client ends this connection, nobody else's.
+            System.err.println("Connection from " + accepted.getRemoteSocketAddress() + " ended: " + failed.getMessage());
+        }
+    }
+
+    /** Wraps an accepted connection as the TLS server and completes the handshake within its deadline. */
+    private static SSLSocket handshake(Socket accepted, SSLContext context, boolean requireClientCert, Duration handshakeTimeout)
+            throws IOException {
+        var tls = (SSLSocket) context.getSocketFactory().createSocket(accepted, null, accepted.getPort(), true);
+        try {
             tls.setUseClientMode(false); // a wrapped socket starts as a client: this side is the server
             SSLParameters parameters = tls.getSSLParameters();
             parameters.setProtocols(PROTOCOLS);
@@ -80,20 +92,25 @@ public class TlsEchoServer {
             tls.setSoTimeout((int) handshakeTimeout.toMillis());
             tls.startHandshake();
             tls.setSoTimeout(0); // the deadline was for the handshake; a conversation may pause as long as it likes
-            OutputStream out = tls.getOutputStream();
-            if (requireClientCert) {
-                String subject = tls.getSession().getPeerPrincipal().getName();
-                out.write(("Authenticated as " + subject + "\n").getBytes(StandardCharsets.UTF_8));
-                out.flush();
-            }
-            InputStream in = tls.getInputStream();
-            byte[] buffer = new byte[8192];
-            for (int n; (n = in.read(buffer)) != -1; ) {
-                out.write(buffer, 0, n);
-            }
-        } catch (IOException failed) {
-            // A failed handshake or a vanished client ends this connection, nobody else's.
-            System.err.println("Connection from " + accepted.getRemoteSocketAddress() + " ended: " + failed.getMessage());
+            return tls;
+        } catch (IOException | RuntimeException e) {
+            tls.close();
+            throw e;
+        }
+    }
+
+    /** Greets a client that showed a certificate with the subject it proved, then echoes until it ends its stream. */
+    private static void echo(SSLSocket tls, boolean requireClientCert) throws IOException {
+        OutputStream out = tls.getOutputStream();
+        if (requireClientCert) {
+            String subject = tls.getSession().getPeerPrincipal().getName();
+            out.write(("Authenticated as " + subject + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+        InputStream in = tls.getInputStream();
+        byte[] buffer = new byte[8192];
+        for (int n; (n = in.read(buffer)) != -1; ) {
+            out.write(buffer, 0, n);
         }
     }
 
