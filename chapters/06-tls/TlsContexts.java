@@ -122,7 +122,7 @@ public class TlsContexts {
             }
             if (certFile != null) {
                 SSLContext server = serverContext(certFile, keyFile, null);
-                System.out.println("Server context from " + certFile + " and " + keyFile + " (a " + readPrivateKey(keyFile).getAlgorithm()
+                System.out.println("Server context from " + certFile + " and " + keyFile + " (" + readPrivateKey(keyFile).getAlgorithm()
                         + " key); protocols " + String.join(", ", serverParameters(server, false).getProtocols()));
                 readCertificates(certFile).forEach(certificate -> System.out.println("  chain: " + describe(certificate)));
             }
