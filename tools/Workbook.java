@@ -9,6 +9,7 @@
 //DEPS org.assertj:assertj-core:3.27.7
 //DEPS org.awaitility:awaitility:4.3.0
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
+//DEPS org.bouncycastle:bcpkix-jdk18on:1.87
 //
 // The grading harness, the fixtures and every chapter's suite, found afresh on each run (a new
 // chapter's suite is picked up by itself), plus the JUnit settings that a Maven run reads too.

@@ -1,0 +1,339 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 21+
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.InvalidKeySpecException;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Upgrading a plain connection to TLS, as SMTP, IMAP and others do with STARTTLS. The
+ * conversation starts in plain text, one line at a time:
+ *
+ * <pre>
+ * S: 220 netbasics echo, STARTTLS required
+ * C: STARTTLS
+ * S: 220 ready for TLS
+ *    (TLS handshake on the same connection, then the chapter 03 echo)
+ * </pre>
+ *
+ * A server that answers anything else ({@code 454 TLS not available}) or a handshake that fails
+ * ends the conversation: the client never goes on in plain text.
+ *
+ * <pre>jbang start-tls --serve --certfile F --keyfile F [--host H] [--port P]
+ * jbang start-tls [--cafile F] [--server-name N] [--host H] [--port P] [LINE...]</pre>
+ */
+public class StartTls {
+
+    static final String DEFAULT_HOST = "localhost";
+    static final int DEFAULT_PORT = 8881;
+    static final Duration TIMEOUT = Duration.ofSeconds(5);
+    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    static final String GREETING = "220 netbasics echo, STARTTLS required";
+    static final String READY = "220 ready for TLS";
+    static final String FIRST = "530 send STARTTLS first";
+    static final int LONGEST_LINE = 512;
+
+    /**
+     * Serves each connection accepted on {@code listener} on a thread of its own until the
+     * listener is closed, then returns quietly. Each conversation: greet, answer every line but
+     * STARTTLS with {@code 530}, answer STARTTLS with {@code 220} and upgrade the same connection
+     * as the TLS server (TLS 1.2 or newer, the handshake within {@code timeout}), then echo. Nothing
+     * is echoed in plain text, and a failed handshake ends the connection.
+     */
+    public static void serve(ServerSocket listener, SSLContext context, Duration timeout) throws IOException {
+        while (true) {
+            Socket accepted;
+            try {
+                accepted = listener.accept();
+            } catch (SocketException closed) {
+                if (listener.isClosed()) {
+                    return;
+                }
+                throw closed;
+            }
+            Thread.ofVirtual().start(() -> converse(accepted, context, timeout));
+        }
+    }
+
+    private static void converse(Socket plain, SSLContext context, Duration timeout) {
+        try (plain) {
+            plain.setSoTimeout((int) timeout.toMillis()); // a client that never upgrades is not waited for forever
+            InputStream in = plain.getInputStream();
+            OutputStream out = plain.getOutputStream();
+            writeLine(out, GREETING);
+            for (String line; !"STARTTLS".equalsIgnoreCase(line = readLine(in)); ) {
+                writeLine(out, FIRST); // plain text carries no data here: not a byte is echoed before TLS
+            }
+            writeLine(out, READY);
+            try (var tls = (SSLSocket) context.getSocketFactory().createSocket(plain, null, plain.getPort(), true)) {
+                tls.setUseClientMode(false);
+                SSLParameters parameters = tls.getSSLParameters();
+                parameters.setProtocols(PROTOCOLS);
+                tls.setSSLParameters(parameters);
+                tls.startHandshake(); // fails on anything but a TLS client: then the connection just ends
+                tls.setSoTimeout(0);
+                byte[] buffer = new byte[8192];
+                for (int n; (n = tls.getInputStream().read(buffer)) != -1; ) {
+                    tls.getOutputStream().write(buffer, 0, n);
+                }
+            }
+        } catch (IOException failed) {
+            System.err.println("Conversation with " + plain.getRemoteSocketAddress() + " ended: " + failed.getMessage());
+        }
+    }
+
+    /**
+     * The client's half of the upgrade, on a connected {@code plain} socket: reads the greeting,
+     * sends STARTTLS, and on a {@code 220} reply starts TLS on the same connection as a client of
+     * {@code serverName} (the name checked and sent as SNI, TLS 1.2 or newer). {@code timeout}
+     * bounds every wait. Throws an IOException when the server does not agree or the handshake
+     * fails: there is no plain-text way on.
+     */
+    public static SSLSocket startTls(Socket plain, SSLContext context, String serverName, Duration timeout) throws IOException {
+        plain.setSoTimeout((int) timeout.toMillis());
+        InputStream in = plain.getInputStream();
+        String greeting = readLine(in);
+        if (!greeting.startsWith("220")) {
+            throw new IOException("the server greeted with \"" + greeting + "\", not 220");
+        }
+        writeLine(plain.getOutputStream(), "STARTTLS");
+        String reply = readLine(in);
+        if (!reply.startsWith("220")) {
+            throw new IOException("the server refused STARTTLS (\"" + reply + "\"): not going on in plain text");
+        }
+        var tls = (SSLSocket) context.getSocketFactory().createSocket(plain, serverName, plain.getPort(), true);
+        SSLParameters parameters = tls.getSSLParameters();
+        parameters.setProtocols(PROTOCOLS);
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        if (!serverName.contains(":") && !serverName.matches("[0-9.]+")) {
+            parameters.setServerNames(List.of(new SNIHostName(serverName)));
+        }
+        tls.setSSLParameters(parameters);
+        tls.startHandshake();
+        return tls;
+    }
+
+    /**
+     * Connects to {@code server}, upgrades with {@link #startTls}, echoes each line over TLS and
+     * closes; returns the echoes in order. Throws, having sent no line, when the upgrade fails.
+     */
+    public static List<String> echoAll(SSLContext context, InetSocketAddress server, String serverName, List<String> lines,
+                                       Duration timeout) throws IOException {
+        try (var plain = new Socket()) {
+            plain.connect(server, (int) timeout.toMillis());
+            SSLSocket secure = startTls(plain, context, serverName, timeout);
+            try (secure) {
+                List<String> echoes = new ArrayList<>();
+                for (String line : lines) {
+                    echoes.add(echo(secure, line));
+                }
+                return echoes;
+            }
+        }
+    }
+
+    private static String echo(Socket socket, String line) throws IOException {
+        byte[] sent = line.getBytes(StandardCharsets.UTF_8);
+        socket.getOutputStream().write(sent);
+        socket.getOutputStream().flush();
+        byte[] echo = new byte[sent.length];
+        for (int received = 0; received < echo.length; ) {
+            int n = socket.getInputStream().read(echo, received, echo.length - received);
+            if (n == -1) {
+                throw new EOFException("the server ended the stream after echoing " + received + " of " + echo.length + " bytes");
+            }
+            received += n;
+        }
+        return new String(echo, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * One line, read a byte at a time: nothing after the newline is taken from the stream, so the
+     * bytes of the TLS handshake that follow are left for the TLS layer.
+     */
+    private static String readLine(InputStream in) throws IOException {
+        var line = new ByteArrayOutputStream();
+        for (int b; (b = in.read()) != '\n'; ) {
+            if (b == -1) {
+                throw new EOFException("the connection ended in the middle of the plain-text conversation");
+            }
+            if (line.size() == LONGEST_LINE) {
+                throw new IOException("a line longer than " + LONGEST_LINE + " bytes");
+            }
+            line.write(b);
+        }
+        return line.toString(StandardCharsets.UTF_8).replaceFirst("\r$", "");
+    }
+
+    private static void writeLine(OutputStream out, String line) throws IOException {
+        out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    /** A client context trusting {@code caFile}'s CAs, or the JDK's when it is null (the script's own copy of TlsContexts'). */
+    static SSLContext clientContext(Path caFile) throws IOException, GeneralSecurityException {
+        TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
+        trust.init(caFile == null ? null : anchors(certificates(caFile)));
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
+    }
+
+    /** A server context from a PEM chain and a PKCS#8 PEM key (the script's own copy of TlsContexts'). */
+    static SSLContext serverContext(Path certFile, Path keyFile) throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        char[] password = "in memory".toCharArray();
+        store.setKeyEntry("key", privateKey(keyFile), password, certificates(certFile).toArray(X509Certificate[]::new));
+        KeyManagerFactory keys = KeyManagerFactory.getInstance("PKIX");
+        keys.init(store, password);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), null, null);
+        return context;
+    }
+
+    private static KeyStore anchors(List<X509Certificate> cas) throws IOException, GeneralSecurityException {
+        KeyStore anchors = KeyStore.getInstance("PKCS12");
+        anchors.load(null, null);
+        for (int i = 0; i < cas.size(); i++) {
+            anchors.setCertificateEntry("ca-" + i, cas.get(i));
+        }
+        return anchors;
+    }
+
+    private static List<X509Certificate> certificates(Path pemFile) throws IOException, GeneralSecurityException {
+        try (InputStream in = Files.newInputStream(pemFile)) {
+            return CertificateFactory.getInstance("X.509").generateCertificates(in).stream().map(c -> (X509Certificate) c).toList();
+        }
+    }
+
+    private static PrivateKey privateKey(Path pemFile) throws IOException, GeneralSecurityException {
+        String text = Files.readString(pemFile, StandardCharsets.US_ASCII);
+        int from = text.indexOf("-----BEGIN PRIVATE KEY-----");
+        int to = text.indexOf("-----END PRIVATE KEY-----");
+        if (from < 0 || to < from) {
+            throw new InvalidKeySpecException(pemFile + " holds no PKCS#8 key (\"BEGIN PRIVATE KEY\")");
+        }
+        var spec = new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(text.substring(from + 27, to)));
+        for (String algorithm : List.of("RSA", "EC")) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(spec);
+            } catch (InvalidKeySpecException notThisAlgorithm) {
+                // try the next one
+            }
+        }
+        throw new InvalidKeySpecException(pemFile + " holds neither an RSA nor an EC key");
+    }
+
+    public static void main(String[] args) throws IOException {
+        boolean serving = false;
+        Path caFile = null;
+        Path certFile = null;
+        Path keyFile = null;
+        String serverName = null;
+        String host = DEFAULT_HOST;
+        int port = DEFAULT_PORT;
+        int i = 0;
+        while (i < args.length && args[i].startsWith("--")) {
+            if (args[i].equals("--")) {
+                i++;
+                break;
+            }
+            if (args[i].equals("--serve")) {
+                serving = true;
+                i++;
+                continue;
+            }
+            String value = i + 1 < args.length ? args[i + 1] : usage("missing value after " + args[i]);
+            switch (args[i]) {
+                case "--cafile" -> caFile = Path.of(value);
+                case "--certfile" -> certFile = Path.of(value);
+                case "--keyfile" -> keyFile = Path.of(value);
+                case "--server-name" -> serverName = value;
+                case "--host" -> host = value;
+                case "--port" -> port = port(value);
+                default -> usage("unknown option " + args[i]);
+            }
+            i += 2;
+        }
+        if (serving && (certFile == null || keyFile == null)) {
+            usage("--serve needs --certfile and --keyfile");
+        }
+        SSLContext context;
+        try {
+            context = serving ? serverContext(certFile, keyFile) : clientContext(caFile);
+        } catch (IOException | GeneralSecurityException e) {
+            System.err.println("StartTls: cannot load the " + (serving ? "server's certificate and key" : "CA file") + ": " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (serving) {
+            var listener = new ServerSocket();
+            listener.bind(new InetSocketAddress(host, port));
+            System.out.println("Serving at " + listener.getInetAddress().getHostAddress() + ":" + listener.getLocalPort());
+            serve(listener, context, TIMEOUT);
+            return;
+        }
+        List<String> lines = i < args.length ? List.of(args).subList(i, args.length) : List.of("Hello over STARTTLS, £€");
+        String where = host + ":" + port;
+        try {
+            List<String> echoes = echoAll(context, new InetSocketAddress(host, port), serverName == null ? host : serverName, lines, TIMEOUT);
+            for (int line = 0; line < lines.size(); line++) {
+                System.out.println("SENT " + lines.get(line));
+                System.out.println("RCVD " + echoes.get(line));
+            }
+            System.out.println("Disconnected from " + where);
+        } catch (IOException e) {
+            System.err.println("StartTls: no secure conversation with " + where + ": " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    static int port(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 0 && port <= 65_535) {
+                return port;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below, like a number out of range
+        }
+        usage("--port takes a number from 0 to 65535, not '" + text + "'");
+        return -1;
+    }
+
+    static String usage(String problem) {
+        System.err.println("StartTls: " + problem);
+        System.err.println("usage: StartTls --serve --certfile F --keyfile F [--host HOST] [--port PORT]");
+        System.err.println("       StartTls [--cafile F] [--server-name NAME] [--host HOST] [--port PORT] [LINE...]");
+        System.exit(2);
+        return null;
+    }
+}

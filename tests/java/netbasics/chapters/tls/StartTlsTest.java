@@ -1,0 +1,258 @@
+package netbasics.chapters.tls;
+
+import static netbasics.fixtures.Bytes.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import netbasics.fixtures.Bytes;
+import netbasics.fixtures.Loopback;
+import netbasics.fixtures.TcpTestClient;
+import netbasics.fixtures.tls.ReferenceContexts;
+import netbasics.fixtures.tls.StartTlsTestServer;
+import netbasics.fixtures.tls.TestPki;
+import netbasics.fixtures.tls.TestPki.Identity;
+import netbasics.fixtures.tls.TlsTestClient;
+import netbasics.grading.Contract;
+import netbasics.grading.CurrentTest;
+import netbasics.grading.Exercise;
+import netbasics.grading.Graded;
+import netbasics.grading.MainProcess;
+import netbasics.grading.Script;
+import netbasics.grading.Serving;
+import org.junit.jupiter.api.Test;
+
+@Exercise(chapter = "06-tls", script = "StartTls")
+public class StartTlsTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    private static final TestPki PKI = TestPki.get();
+    private static final List<String> LINES = List.of("secret one", "secret £€ two");
+
+    private static Contract serve(Script script) {
+        return script.method("serve", void.class, ServerSocket.class, SSLContext.class, Duration.class);
+    }
+
+    private static Contract startTls(Script script) {
+        return script.method("startTls", SSLSocket.class, Socket.class, SSLContext.class, String.class, Duration.class);
+    }
+
+    private static Contract echoAll(Script script) {
+        return script.method("echoAll", List.class, SSLContext.class, InetSocketAddress.class, String.class, List.class, Duration.class);
+    }
+
+    // The client's side
+
+    @Graded(points = 3, hint = "Read the greeting, send \"STARTTLS\", read the 220 reply, then wrap the same socket with "
+            + "createSocket(plain, serverName, port, true) and startHandshake(); echo over the TLS socket. See \"Upgrading a connection\".")
+    @Test
+    void upgrades_the_same_connection_and_echoes_over_tls(Script script) throws Exception {
+        try (var server = StartTlsTestServer.start(PKI.localhost())) {
+            List<String> echoes = echoAll(script).call(ReferenceContexts.client(), server.address(), "localhost", LINES, TIMEOUT);
+            assertThat(echoes).as("what echoAll returned for %s through a STARTTLS server", LINES).isEqualTo(LINES);
+            assertThat(server.connectionsAccepted()).as("connections made to the server (the upgrade happens on the first)").isEqualTo(1);
+            var seen = server.connections().getFirst();
+            assertThat(seen.plainLines()).as("what the client said in plain text").containsExactly("STARTTLS");
+            assertThat(seen.protocol()).as("the TLS protocol after the upgrade").isIn("TLSv1.3", "TLSv1.2");
+        }
+    }
+
+    @Graded(points = 3, hint = "A reply other than 220 means no TLS: throw an IOException and send nothing more. Going on in plain "
+            + "text is exactly what an attacker who strips STARTTLS wants. See \"Never fall back\".")
+    @Test
+    void refuses_to_go_on_in_plain_text_when_starttls_is_refused(Script script) throws Exception {
+        try (var server = StartTlsTestServer.refusing()) {
+            Throwable thrown = catchThrowable(() -> echoAll(script).call(ReferenceContexts.client(), server.address(), "localhost", LINES, TIMEOUT));
+            var seen = server.connections().getFirst();
+            seen.awaitEnd(TIMEOUT);
+            assertThat(seen.plainBytesAfterRefusal()).as("bytes the client sent in plain text after the server answered STARTTLS with "
+                    + "\"454 TLS not available\" (%s)", seen).isZero();
+            assertThat(thrown).as("what echoAll threw when the server refused STARTTLS").isInstanceOf(IOException.class);
+        }
+    }
+
+    @Graded(points = 2, hint = "A failed handshake after STARTTLS ends the conversation: let the exception out, never carry on over "
+            + "the plain socket. See \"Never fall back\".")
+    @Test
+    void refuses_to_go_on_in_plain_text_when_the_upgrade_fails(Script script) throws Exception {
+        for (Identity identity : List.of(Identity.UNTRUSTED, Identity.OTHER_HOST)) {
+            try (var server = StartTlsTestServer.start(PKI.credentials(identity))) {
+                Throwable thrown = catchThrowable(() -> echoAll(script).call(ReferenceContexts.client(), server.address(), "localhost", LINES, TIMEOUT));
+                var seen = server.connections().getFirst();
+                seen.awaitEnd(TIMEOUT);
+                assertThat(thrown).as("what echoAll threw when the server's certificate (%s) failed the check after STARTTLS",
+                        identity == Identity.UNTRUSTED ? "from a CA nobody trusts" : "for other.example").isInstanceOf(IOException.class);
+                assertThat(seen.tlsBytes()).as("bytes received over TLS").isZero();
+            }
+        }
+    }
+
+    @Graded(points = 1, hint = "startTls returns the TLS socket with its handshake done, the name checked. See \"Upgrading a "
+            + "connection\".")
+    @Test
+    void start_tls_returns_a_verified_socket(Script script) throws Exception {
+        try (var server = StartTlsTestServer.start(PKI.localhost()); var plain = new Socket()) {
+            plain.connect(server.address(), 2_000);
+            SSLSocket tls = startTls(script).call(plain, ReferenceContexts.client(), "localhost", TIMEOUT);
+            try (tls) {
+                assertThat(tls.getSession().getPeerPrincipal().getName()).as("the server the TLS socket talks to")
+                        .isEqualTo(PKI.localhost().subject());
+                tls.getOutputStream().write(utf8("x"));
+                tls.getOutputStream().flush();
+                assertThat(tls.getInputStream().read()).isEqualTo('x');
+            }
+        }
+    }
+
+    // The server's side
+
+    @Graded(points = 3, hint = "Greet with a 220 line, read lines a byte at a time until STARTTLS, answer 220, then wrap the same "
+            + "socket as the server (setUseClientMode(false)), handshake and echo. See \"Upgrading a connection\".")
+    @Test
+    void server_greets_upgrades_on_starttls_and_echoes(Script script) throws Exception {
+        try (var listener = Loopback.tcpListener(); var server = Serving.start(serve(script), listener, serverContext(), TIMEOUT);
+             var plain = TcpTestClient.connect(address(listener))) {
+            assertThat(readLine(plain)).as("the server's greeting").startsWith("220");
+            plain.send(utf8("STARTTLS\r\n"));
+            assertThat(readLine(plain)).as("the server's answer to STARTTLS").startsWith("220");
+            try (var tls = TlsTestClient.over(plain.socket(), "localhost", TlsTestClient.options())) {
+                byte[] sent = utf8("now protected £€");
+                byte[] echoed = tls.exchange(sent, TIMEOUT);
+                assertThat(echoed).as("Sent %s over TLS after STARTTLS; got %s", Bytes.describe(sent), Bytes.describe(echoed)).isEqualTo(sent);
+            } catch (IOException e) {
+                throw new AssertionError("After \"STARTTLS\" and the server's 220, the TLS handshake on the same connection failed: " + e, e);
+            }
+            server.stop();
+        }
+    }
+
+    @Graded(points = 2, hint = "Before STARTTLS nothing is echoed: answer any other line with a 530 line and wait for STARTTLS. "
+            + "See \"Upgrading a connection\".")
+    @Test
+    void server_echoes_nothing_in_plain_text(Script script) throws Exception {
+        try (var listener = Loopback.tcpListener(); var server = Serving.start(serve(script), listener, serverContext(), TIMEOUT);
+             var plain = TcpTestClient.connect(address(listener))) {
+            readLine(plain);
+            plain.send(utf8("hello in plain text\n"));
+            String answer = readLine(plain);
+            assertThat(answer).as("the server's answer to \"hello in plain text\" sent before STARTTLS").startsWith("530");
+            plain.send(utf8("STARTTLS\n"));
+            assertThat(readLine(plain)).as("the answer to STARTTLS, sent after a refused line").startsWith("220");
+            try (var tls = TlsTestClient.over(plain.socket(), "localhost", TlsTestClient.options())) {
+                assertThat(tls.exchange(utf8("ok"), TIMEOUT)).isEqualTo(utf8("ok"));
+            }
+            server.stop();
+        }
+    }
+
+    @Graded(points = 2, hint = "After its 220 the server expects a ClientHello; anything else fails the handshake, and the connection "
+            + "must end there, not go on in plain text. See \"Never fall back\".")
+    @Test
+    void server_ends_the_connection_when_the_upgrade_fails(Script script) throws Exception {
+        try (var listener = Loopback.tcpListener(); var server = Serving.start(serve(script), listener, serverContext(), TIMEOUT);
+             var plain = TcpTestClient.connect(address(listener))) {
+            readLine(plain);
+            plain.send(utf8("STARTTLS\n"));
+            readLine(plain);
+            plain.send(utf8("no TLS after all, echo me please\n"));
+            byte[] got = drain(plain);
+            assertThat(new String(got, StandardCharsets.ISO_8859_1)).as("what the server sent to a client that said STARTTLS, got 220, "
+                    + "then sent plain text instead of a ClientHello (at most a TLS alert, then the end)").doesNotContain("echo me");
+            server.stop();
+        }
+    }
+
+    @Graded(points = 1, hint = "Each connection on a thread of its own; a client stuck in its plain-text phase holds up nobody.")
+    @Test
+    void server_serves_a_second_client_while_a_first_one_dawdles(Script script) throws Exception {
+        try (var listener = Loopback.tcpListener(); var server = Serving.start(serve(script), listener, serverContext(), TIMEOUT);
+             var dawdler = TcpTestClient.connect(address(listener));
+             var plain = TcpTestClient.connect(address(listener))) {
+            assertThat(readLine(plain)).as("the greeting to a second client while the first one says nothing").startsWith("220");
+            plain.send(utf8("STARTTLS\n"));
+            readLine(plain);
+            try (var tls = TlsTestClient.over(plain.socket(), "localhost", TlsTestClient.options())) {
+                assertThat(tls.exchange(utf8("second"), TIMEOUT)).isEqualTo(utf8("second"));
+            }
+            server.stop();
+        }
+    }
+
+    @Graded(points = 2, hint = "main with --serve loads --certfile and --keyfile and serves; without it, it is the client, "
+            + "trusting --cafile. See \"Run and grade\".")
+    @Test
+    void main_serves_and_talks_starttls(Script script) throws Exception {
+        var localhost = PKI.localhost();
+        try (MainProcess server = script.startMain("--serve", "--certfile", localhost.chainFile().toString(),
+                "--keyfile", localhost.keyFile().toString(), "--host", "127.0.0.1", "--port", "0")) {
+            InetSocketAddress address = Mains.awaitServing(server, Duration.ofSeconds(10));
+            try (MainProcess client = script.startMain("--cafile", PKI.caFile().toString(), "--server-name", "localhost",
+                    "--host", "127.0.0.1", "--port", String.valueOf(address.getPort()), "over STARTTLS £€")) {
+                assertThat(client.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`\n%s", client.commandLine(),
+                        client.transcript()).isZero();
+                assertThat(client.stdout()).as("what `%s` printed", client.commandLine()).contains("RCVD over STARTTLS £€");
+            }
+        }
+    }
+
+    private static SSLContext serverContext() {
+        return ReferenceContexts.server(PKI.localhost());
+    }
+
+    private static InetSocketAddress address(ServerSocket listener) {
+        return (InetSocketAddress) listener.getLocalSocketAddress();
+    }
+
+    /** One line from the server, read a byte at a time so that nothing after it is taken. */
+    private static String readLine(TcpTestClient client) throws IOException {
+        var line = new ByteArrayOutputStream();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        InputStream in = client.socket().getInputStream();
+        while (true) {
+            if (System.nanoTime() > deadline || CurrentTest.learnerCodeDied()) {
+                throw new AssertionError("No line from the server within " + TIMEOUT.toMillis() + " ms; it had sent "
+                        + Bytes.describe(line.toByteArray()) + ".");
+            }
+            client.socket().setSoTimeout(100);
+            int b;
+            try {
+                b = in.read();
+            } catch (java.net.SocketTimeoutException notYet) {
+                continue;
+            }
+            if (b == -1) {
+                throw new AssertionError("The server ended the connection where a line was expected; it had sent "
+                        + Bytes.describe(line.toByteArray()) + ".");
+            }
+            if (b == '\n') {
+                return line.toString(StandardCharsets.UTF_8).replaceFirst("\r$", "");
+            }
+            line.write(b);
+        }
+    }
+
+    /** Everything the server sends until it ends the connection (or 3 s pass). */
+    private static byte[] drain(TcpTestClient client) throws IOException {
+        var got = new ByteArrayOutputStream();
+        client.socket().setSoTimeout(3_000);
+        try {
+            byte[] buffer = new byte[1024];
+            for (int n; (n = client.socket().getInputStream().read(buffer)) != -1; ) {
+                got.write(buffer, 0, n);
+            }
+        } catch (IOException endedOrSilent) {
+            // reset, or nothing more within the bound: either way, what came is what counts
+        }
+        return got.toByteArray();
+    }
+}

@@ -1,0 +1,327 @@
+package netbasics.chapters.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import netbasics.fixtures.tls.LegacyTls;
+import netbasics.fixtures.tls.ReferenceContexts;
+import netbasics.fixtures.tls.TestPki;
+import netbasics.fixtures.tls.TestPki.Credentials;
+import netbasics.fixtures.tls.TestPki.Identity;
+import netbasics.fixtures.tls.TlsTestClient;
+import netbasics.fixtures.tls.TlsTestServer;
+import netbasics.grading.Contract;
+import netbasics.grading.Exercise;
+import netbasics.grading.Graded;
+import netbasics.grading.MainProcess;
+import netbasics.grading.Script;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+@Exercise(chapter = "06-tls", script = "TlsContexts")
+public class TlsContextsTest {
+
+    private static final Duration WITHIN = Duration.ofSeconds(2);
+    private static final TestPki PKI = TestPki.get();
+
+    private static Contract readCertificates(Script script) {
+        return script.method("readCertificates", List.class, Path.class);
+    }
+
+    private static Contract readPrivateKey(Script script) {
+        return script.method("readPrivateKey", PrivateKey.class, Path.class);
+    }
+
+    private static Contract clientContext(Script script) {
+        return script.method("clientContext", SSLContext.class, Path.class);
+    }
+
+    private static Contract mutualClientContext(Script script) {
+        return script.method("clientContext", SSLContext.class, Path.class, Path.class, Path.class);
+    }
+
+    private static Contract serverContext(Script script) {
+        return script.method("serverContext", SSLContext.class, Path.class, Path.class, Path.class);
+    }
+
+    private static Contract pkcs12ServerContext(Script script) {
+        return script.method("serverContext", SSLContext.class, Path.class, char[].class);
+    }
+
+    private static Contract clientParameters(Script script) {
+        return script.method("clientParameters", SSLParameters.class, SSLContext.class, String.class);
+    }
+
+    private static Contract serverParameters(Script script) {
+        return script.method("serverParameters", SSLParameters.class, SSLContext.class, boolean.class);
+    }
+
+    @Graded(points = 2, hint = "CertificateFactory.getInstance(\"X.509\").generateCertificates(in) reads every \"BEGIN CERTIFICATE\" "
+            + "block of a file; generateCertificate reads only the first. See \"Reading PEM files\".")
+    @Test
+    void reads_every_certificate_of_a_chain_and_of_a_bundle(Script script) {
+        Credentials localhost = PKI.localhost();
+        List<X509Certificate> chain = readCertificates(script).call(localhost.chainFile());
+        assertThat(chain).as("the certificates read from %s (the localhost certificate, then the intermediate CA's)",
+                localhost.chainFile().getFileName()).isEqualTo(localhost.chain());
+        List<X509Certificate> bundle = readCertificates(script).call(PKI.bundleFile());
+        assertThat(bundle).as("the certificates read from a bundle of two CAs with comment lines between them")
+                .containsExactly(PKI.rogueRoot(), PKI.root());
+    }
+
+    @Graded(points = 3, hint = "Take the base64 between \"-----BEGIN PRIVATE KEY-----\" and \"-----END PRIVATE KEY-----\", decode it "
+            + "with Base64.getMimeDecoder() (PEM has line breaks), and try KeyFactory \"RSA\" and \"EC\" on a PKCS8EncodedKeySpec. "
+            + "See \"Reading PEM files\".")
+    @Test
+    void reads_pkcs8_keys_rsa_and_ec(Script script) throws IOException {
+        for (Identity identity : List.of(Identity.LOCALHOST, Identity.LOCALHOST_RSA)) {
+            Credentials credentials = PKI.credentials(identity);
+            PrivateKey key = readPrivateKey(script).call(credentials.keyFile());
+            assertThat(key.getAlgorithm()).as("the algorithm of the key read from %s", credentials.keyFile().getFileName())
+                    .isEqualTo(credentials.key().getAlgorithm());
+            assertThat(key.getEncoded()).as("the key read from %s", credentials.keyFile().getFileName()).isEqualTo(credentials.key().getEncoded());
+        }
+        Path windows = PKI.folder().resolve("localhost-crlf.key.pem");
+        Files.writeString(windows, TestPki.pkcs8(PKI.localhost().key()).replace("\n", "\r\n"), StandardCharsets.US_ASCII);
+        PrivateKey key = readPrivateKey(script).call(windows);
+        assertThat(key.getEncoded()).as("the key read from a PEM file with Windows line ends (\\r\\n)").isEqualTo(PKI.localhost().key().getEncoded());
+    }
+
+    @Graded(points = 1, hint = "The JDK cannot read openssl's older \"BEGIN RSA PRIVATE KEY\" form: throw, and say how to convert it "
+            + "(openssl pkcs8 -topk8 -nocrypt), mentioning PKCS#8. See \"Reading PEM files\".")
+    @Test
+    void says_what_to_do_with_a_key_in_the_older_form(Script script) {
+        Throwable thrown = catchThrowable(() -> readPrivateKey(script).call(PKI.pkcs1KeyFile()));
+        assertThat(thrown).as("what readPrivateKey threw for a \"BEGIN RSA PRIVATE KEY\" file")
+                .isInstanceOfAny(GeneralSecurityException.class, IOException.class);
+        assertThat(thrown.getMessage()).as("its message, which should tell the reader what to do").containsIgnoringCase("pkcs")
+                .contains("8");
+    }
+
+    @Graded(points = 3, hint = "Put each CA of the file in an empty KeyStore (setCertificateEntry), initialize a TrustManagerFactory "
+            + "with it, and the context with its trust managers: trust exactly those CAs. See \"Certificates, chains and anchors\".")
+    @Test
+    void a_client_context_trusts_exactly_the_cas_of_its_file(Script script) throws Exception {
+        SSLContext onlyTheRoot = clientContext(script).call(PKI.caFile());
+        assertAccepted(onlyTheRoot, Identity.LOCALHOST, "a client context made from ca.pem");
+        assertRefused(onlyTheRoot, Identity.UNTRUSTED, "a client context made from ca.pem");
+        assertRefused(onlyTheRoot, Identity.SELF_SIGNED, "a client context made from ca.pem");
+        SSLContext both = clientContext(script).call(PKI.bundleFile());
+        assertAccepted(both, Identity.LOCALHOST, "a client context made from a bundle of the root and the rogue CA");
+        assertAccepted(both, Identity.UNTRUSTED, "a client context made from a bundle of the root and the rogue CA");
+    }
+
+    @Graded(points = 2, hint = "The PKIX trust manager checks every certificate's dates; keep it as it is, and never wrap it in one "
+            + "that forgives an expired certificate. See \"Certificates, chains and anchors\".")
+    @Test
+    void a_client_context_refuses_expired_and_not_yet_valid_certificates(Script script) throws Exception {
+        SSLContext context = clientContext(script).call(PKI.caFile());
+        assertRefused(context, Identity.EXPIRED, "a client context made from ca.pem");
+        assertRefused(context, Identity.NOT_YET_VALID, "a client context made from ca.pem");
+    }
+
+    @Graded(points = 1, hint = "With no CA file, initialize the TrustManagerFactory with a null KeyStore: the JDK's own anchors, "
+            + "which know nothing of the test CA. See \"Certificates, chains and anchors\".")
+    @Test
+    void a_client_context_without_a_file_trusts_the_jdk_anchors(Script script) throws Exception {
+        SSLContext jdk = clientContext(script).call((Path) null);
+        assertRefused(jdk, Identity.LOCALHOST, "a client context made with no CA file (the JDK's anchors)");
+        assertRefused(jdk, Identity.SELF_SIGNED, "a client context made with no CA file (the JDK's anchors)");
+    }
+
+    @Graded(points = 3, hint = "Put the key with the whole chain of the file (leaf, then intermediates) in a KeyStore entry "
+            + "(setKeyEntry), and build the context from a KeyManagerFactory on it: clients know only the root. "
+            + "See \"The server's side: key and chain\".")
+    @Test
+    void a_server_context_from_pem_files_presents_the_whole_chain(Script script) throws Exception {
+        for (Identity identity : List.of(Identity.LOCALHOST, Identity.LOCALHOST_RSA)) {
+            Credentials credentials = PKI.credentials(identity);
+            SSLContext context = serverContext(script).call(credentials.chainFile(), credentials.keyFile(), null);
+            try (var server = TlsTestServer.start(TlsTestServer.options(credentials).context(context))) {
+                try (var client = TlsTestClient.connect(server.address())) {
+                    assertThat(client.session().getPeerCertificates()).as("the chain a server presented with a context from %s and %s",
+                            credentials.chainFile().getFileName(), credentials.keyFile().getFileName()).hasSize(2);
+                } catch (IOException e) {
+                    throw new AssertionError("A client trusting the test root could not complete a handshake with a server whose "
+                            + "context came from " + credentials.chainFile().getFileName() + " and " + credentials.keyFile().getFileName()
+                            + ": " + e, e);
+                }
+            }
+        }
+    }
+
+    @Graded(points = 2, hint = "KeyStore.getInstance(\"PKCS12\").load(in, password), then KeyManagerFactory.init(store, password): "
+            + "the key inside is protected by the same password. See \"The server's side: key and chain\".")
+    @Test
+    void a_server_context_from_a_pkcs12_key_store(Script script) throws Exception {
+        Credentials localhost = PKI.localhost();
+        SSLContext context = pkcs12ServerContext(script).call(localhost.pkcs12File(), TestPki.PASSWORD.toCharArray());
+        try (var server = TlsTestServer.start(TlsTestServer.options(localhost).context(context));
+             var client = TlsTestClient.connect(server.address())) {
+            assertThat(client.session().getPeerPrincipal().getName()).isEqualTo(localhost.subject());
+        }
+    }
+
+    @Graded(points = 2, hint = "With a client CA file, give the server context trust managers for those CAs too: they judge the "
+            + "client's certificate. See \"Mutual TLS\".")
+    @Test
+    void a_server_context_with_a_client_ca_verifies_client_certificates(Script script) throws Exception {
+        Credentials localhost = PKI.localhost();
+        SSLContext context = serverContext(script).call(localhost.chainFile(), localhost.keyFile(), PKI.caFile());
+        try (var server = TlsTestServer.start(TlsTestServer.options(localhost).context(context).requiringClientCert())) {
+            try (var client = TlsTestClient.connect(server.address(), TestPki.SERVER_NAME,
+                    TlsTestClient.options().presenting(PKI.credentials(Identity.CLIENT)))) {
+                client.exchange("hello".getBytes(StandardCharsets.UTF_8), WITHIN);
+            }
+            Throwable rogue = catchThrowable(() -> {
+                try (var client = TlsTestClient.connect(server.address(), TestPki.SERVER_NAME,
+                        TlsTestClient.options().presenting(PKI.credentials(Identity.ROGUE_CLIENT)))) {
+                    client.exchange("hello".getBytes(StandardCharsets.UTF_8), WITHIN);
+                }
+            });
+            assertThat(rogue).as("what a client with a certificate from the rogue CA met, at a server whose context trusts ca.pem "
+                    + "for clients").isNotNull();
+        }
+    }
+
+    @Graded(points = 2, hint = "A client context can hold a key and chain too (a KeyManagerFactory, as for a server): it shows "
+            + "them when the server asks. See \"Mutual TLS\".")
+    @Test
+    void a_client_context_with_a_certificate_presents_it(Script script) throws Exception {
+        Credentials client = PKI.credentials(Identity.CLIENT);
+        SSLContext context = mutualClientContext(script).call(PKI.caFile(), client.chainFile(), client.keyFile());
+        try (var server = TlsTestServer.start(TlsTestServer.options(PKI.localhost()).requiringClientCert());
+             var connection = TlsTestClient.connect(server.address(), TestPki.SERVER_NAME, TlsTestClient.options().context(context))) {
+            connection.exchange("hi".getBytes(StandardCharsets.UTF_8), WITHIN);
+            assertThat(server.awaitConnection(WITHIN).clientSubject()).as("the client subject the server authenticated")
+                    .isEqualTo(client.subject());
+        }
+    }
+
+    @Graded(points = 3, hint = "Start from context.getDefaultSSLParameters(); keep only TLSv1.3 and TLSv1.2, "
+            + "setEndpointIdentificationAlgorithm(\"HTTPS\"), and setServerNames(List.of(new SNIHostName(name))) unless the name is "
+            + "an address. See \"Host names and SNI\" and \"Versions and the floor\".")
+    @Test
+    void client_parameters_check_the_name_send_it_and_keep_to_tls_1_2_and_up(Script script) throws Exception {
+        SSLContext context = ReferenceContexts.client();
+        SSLParameters forLocalhost = clientParameters(script).call(context, "localhost");
+        try (var server = TlsTestServer.start(PKI.localhost())) {
+            handshake(context, forLocalhost, server, "localhost").close();
+            assertThat(server.awaitConnection(WITHIN).serverNames()).as("the SNI sent with clientParameters(context, \"localhost\")")
+                    .containsExactly("localhost");
+        }
+        try (var server = TlsTestServer.start(PKI.credentials(Identity.OTHER_HOST))) {
+            Throwable thrown = catchThrowable(() -> handshake(context, forLocalhost, server, "localhost").close());
+            assertThat(thrown).as("a handshake with clientParameters(context, \"localhost\") against a server whose certificate is "
+                    + "for other.example").isInstanceOf(IOException.class);
+        }
+        SSLParameters forAddress = clientParameters(script).call(context, "127.0.0.1");
+        try (var server = TlsTestServer.start(PKI.localhost())) {
+            handshake(context, forAddress, server, "127.0.0.1").close();
+            assertThat(server.awaitConnection(WITHIN).serverNames()).as("the SNI sent for the address 127.0.0.1").isEmpty();
+        }
+        if (LegacyTls.enabled()) {
+            try (var server = TlsTestServer.start(PKI.localhost(), LegacyTls.OLD_PROTOCOLS)) {
+                Throwable thrown = catchThrowable(() -> handshake(context, forLocalhost, server, "localhost").close());
+                assertThat(thrown).as("a handshake with clientParameters against a server that speaks only TLS 1.0 and 1.1")
+                        .isInstanceOf(IOException.class);
+            }
+        }
+    }
+
+    @Graded(points = 2, hint = "Keep only TLSv1.3 and TLSv1.2, and setNeedClientAuth(requireClientCert). See \"Versions and the "
+            + "floor\" and \"Mutual TLS\".")
+    @Test
+    void server_parameters_keep_to_tls_1_2_and_up_and_demand_client_certificates(Script script) throws Exception {
+        Assumptions.assumeTrue(LegacyTls.enabled(), "this JVM cannot speak TLS 1.0 at all, so there is no floor to check");
+        SSLContext context = ReferenceContexts.server(PKI.localhost(), PKI.root());
+        SSLParameters plain = serverParameters(script).call(context, false);
+        try (var server = TlsTestServer.start(TlsTestServer.options(PKI.localhost()).context(context).parameters(c -> plain))) {
+            for (String old : LegacyTls.OLD_PROTOCOLS) {
+                Throwable thrown = catchThrowable(() -> TlsTestClient.connect(server.address(), TestPki.SERVER_NAME,
+                        TlsTestClient.options().protocols(old)).close());
+                assertThat(thrown).as("a client offering only %s, at a server configured with serverParameters(context, false)", old)
+                        .isInstanceOf(IOException.class);
+            }
+            TlsTestClient.connect(server.address()).close();
+        }
+        SSLParameters mutual = serverParameters(script).call(context, true);
+        assertThat(mutual.getNeedClientAuth()).as("getNeedClientAuth() of serverParameters(context, true)").isTrue();
+        assertThat(plain.getNeedClientAuth() || plain.getWantClientAuth()).as("client auth asked by serverParameters(context, false)").isFalse();
+    }
+
+    @Graded(points = 1, hint = "main reads the files it is given with your methods and prints what it found; bad arguments: usage, "
+            + "exit 2.")
+    @Test
+    void main_describes_the_files_it_reads(Script script) {
+        Credentials localhost = PKI.localhost();
+        try (MainProcess main = script.startMain("--cafile", PKI.caFile().toString(), "--certfile", localhost.chainFile().toString(),
+                "--keyfile", localhost.keyFile().toString())) {
+            assertThat(main.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`\n%s", main.commandLine(), main.transcript()).isZero();
+            assertThat(main.stdout()).as("what `%s` printed", main.commandLine())
+                    .contains(localhost.subject()).contains(localhost.chain().get(1).getSubjectX500Principal().getName());
+        }
+        try (MainProcess bad = script.startMain("--certfile")) {
+            assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isEqualTo(2);
+        }
+    }
+
+    private static SSLSocket handshake(SSLContext context, SSLParameters parameters, TlsTestServer server, String serverName) throws IOException {
+        var plain = new Socket();
+        plain.connect(server.address(), 2_000);
+        plain.setSoTimeout(5_000);
+        var tls = (SSLSocket) context.getSocketFactory().createSocket(plain, serverName, server.address().getPort(), true);
+        tls.setSSLParameters(parameters);
+        try {
+            tls.startHandshake();
+            return tls;
+        } catch (IOException e) {
+            tls.close();
+            throw e;
+        }
+    }
+
+    private static void assertAccepted(SSLContext context, Identity identity, String what) throws IOException {
+        try (var server = TlsTestServer.start(PKI.credentials(identity));
+             var client = TlsTestClient.connect(server.address(), TestPki.SERVER_NAME, TlsTestClient.options().context(context))) {
+            assertThat(client.protocol()).isNotNull();
+        } catch (IOException e) {
+            throw new AssertionError(what + " refused a server with the " + describe(identity) + ", which it should trust: " + e, e);
+        }
+    }
+
+    private static void assertRefused(SSLContext context, Identity identity, String what) throws IOException {
+        try (var server = TlsTestServer.start(PKI.credentials(identity))) {
+            try (var client = TlsTestClient.connect(server.address(), TestPki.SERVER_NAME, TlsTestClient.options().context(context))) {
+                throw new AssertionError(what + " accepted a server with the " + describe(identity) + ".");
+            } catch (IOException refused) {
+                // as it should
+            }
+        }
+    }
+
+    private static String describe(Identity identity) {
+        return switch (identity) {
+            case LOCALHOST, LOCALHOST_RSA -> "localhost certificate from the test CA";
+            case EXPIRED -> "expired localhost certificate";
+            case NOT_YET_VALID -> "localhost certificate that is not valid yet";
+            case OTHER_HOST -> "certificate for other.example";
+            case SELF_SIGNED -> "self-signed localhost certificate";
+            case UNTRUSTED -> "localhost certificate from the rogue CA";
+            case CLIENT, ROGUE_CLIENT -> "client certificate";
+        };
+    }
+}

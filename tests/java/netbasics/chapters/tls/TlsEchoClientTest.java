@@ -1,0 +1,226 @@
+package netbasics.chapters.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import netbasics.fixtures.Loopback;
+import netbasics.fixtures.tls.LegacyTls;
+import netbasics.fixtures.tls.Openssl;
+import netbasics.fixtures.tls.ReferenceContexts;
+import netbasics.fixtures.tls.TestPki;
+import netbasics.fixtures.tls.TestPki.Identity;
+import netbasics.fixtures.tls.TlsTestServer;
+import netbasics.grading.Contract;
+import netbasics.grading.Exercise;
+import netbasics.grading.Graded;
+import netbasics.grading.MainProcess;
+import netbasics.grading.Script;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Exercise(chapter = "06-tls", script = "TlsEchoClient")
+public class TlsEchoClientTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    private static final TestPki PKI = TestPki.get();
+    private static final List<String> LINES = List.of("Hello over TLS", "£€ and more", "the end");
+
+    private static Contract connect(Script script) {
+        return script.method("connect", SSLSocket.class, SSLContext.class, InetSocketAddress.class, String.class, Duration.class);
+    }
+
+    private static Contract echoAll(Script script) {
+        return script.method("echoAll", List.class, SSLContext.class, InetSocketAddress.class, String.class, List.class, Duration.class);
+    }
+
+    /** The context the client is given: it trusts the test root, and nothing else. */
+    private static SSLContext trustingTheRoot() {
+        return ReferenceContexts.client();
+    }
+
+    @Graded(points = 3, hint = "Connect, wrap the socket with context.getSocketFactory().createSocket(plain, serverName, port, true), "
+            + "startHandshake(), then echo each line as chapter 03's client does. See \"A client that checks\".")
+    @Test
+    void echoes_lines_over_a_verified_connection(Script script) throws Exception {
+        try (var server = TlsTestServer.start(PKI.localhost())) {
+            List<String> echoes = echoAll(script).call(trustingTheRoot(), server.address(), "localhost", LINES, TIMEOUT);
+            assertThat(echoes).as("what echoAll returned for %s sent to a TLS echo server", LINES).isEqualTo(LINES);
+            var seen = server.awaitConnection(TIMEOUT);
+            assertThat(seen.protocol()).as("the protocol agreed with the server").isIn("TLSv1.3", "TLSv1.2");
+        }
+    }
+
+    @Graded(points = 1, hint = "connect returns the socket with its handshake done: call startHandshake() before returning, so the "
+            + "server has proven itself before the caller sends anything. See \"A client that checks\".")
+    @Test
+    void connect_returns_a_socket_whose_handshake_is_done(Script script) throws Exception {
+        try (var server = TlsTestServer.start(PKI.localhost())) {
+            SSLSocket socket = connect(script).call(trustingTheRoot(), server.address(), "localhost", TIMEOUT);
+            try (socket) {
+                var seen = server.awaitConnection(TIMEOUT);
+                assertThat(seen.protocol()).as("the reference server's view of the handshake, before the client sent anything: %s", seen)
+                        .isNotNull();
+                assertThat(socket.getSession().getPeerPrincipal().getName()).isEqualTo(PKI.localhost().subject());
+            }
+        }
+    }
+
+    @Graded(points = 2, hint = "Send the name you mean to reach as SNI: SSLParameters.setServerNames(List.of(new SNIHostName(name))). "
+            + "The JDK sends it by itself only for names with a dot, so \"localhost\" goes without. See \"Host names and SNI\".")
+    @Test
+    void sends_the_server_name_it_means_to_reach(Script script) throws Exception {
+        try (var server = TlsTestServer.start(PKI.localhost())) {
+            echoAll(script).call(trustingTheRoot(), server.address(), "localhost", List.of("sni"), TIMEOUT);
+            var seen = server.awaitConnection(TIMEOUT);
+            assertThat(seen.serverNames()).as("the server names (SNI) the client sent when it connected to %s as \"localhost\"",
+                    server.address()).containsExactly("localhost");
+        }
+    }
+
+    @Graded(points = 3, hint = "A valid chain is not enough: the certificate must name the host. Turn on host-name checking in the "
+            + "handshake with SSLParameters.setEndpointIdentificationAlgorithm(\"HTTPS\"). See \"Host names and SNI\".")
+    @Test
+    void refuses_a_certificate_for_another_host_before_sending_anything(Script script) throws Exception {
+        try (var server = TlsTestServer.start(PKI.credentials(Identity.OTHER_HOST))) {
+            Throwable thrown = catchThrowable(() -> echoAll(script).call(trustingTheRoot(), server.address(), "localhost", LINES, TIMEOUT));
+            var seen = server.awaitConnection(TIMEOUT);
+            seen.awaitEnd(TIMEOUT);
+            assertThat(seen.applicationBytes()).as("application bytes the server received, although its certificate (valid, from "
+                    + "the trusted CA) is for other.example and the client meant to reach localhost").isZero();
+            assertThat(thrown).as("what echoAll threw for a server whose certificate is for other.example").isInstanceOf(IOException.class);
+        }
+    }
+
+    @Graded(points = 2, hint = "Check the certificate against the name you were given (serverName), not against the address you "
+            + "connect to. See \"Host names and SNI\".")
+    @Test
+    void checks_the_name_it_was_given_not_the_address(Script script) throws Exception {
+        try (var server = TlsTestServer.start(PKI.localhost())) {
+            Throwable thrown = catchThrowable(() -> echoAll(script).call(trustingTheRoot(), server.address(), "other.example", LINES, TIMEOUT));
+            assertThat(thrown).as("Connected to %s meaning to reach \"other.example\"; the server showed a certificate for localhost "
+                    + "and 127.0.0.1. echoAll should have refused it", server.address()).isInstanceOf(IOException.class);
+        }
+        try (var server = TlsTestServer.start(PKI.localhost())) {
+            List<String> echoes = echoAll(script).call(trustingTheRoot(), server.address(), "127.0.0.1", List.of("by address"), TIMEOUT);
+            assertThat(echoes).as("echoes from a server reached as \"127.0.0.1\", a name its certificate holds").containsExactly("by address");
+            assertThat(server.awaitConnection(TIMEOUT).serverNames()).as("SNI sent for an address literal (SNI carries host names only)")
+                    .isEmpty();
+        }
+    }
+
+    @Graded(points = 2, hint = "Use the context you are given, whose trust managers know the trusted CAs; never replace them with "
+            + "one that accepts every certificate. See \"Certificates, chains and anchors\".")
+    @Test
+    void refuses_servers_whose_chain_ends_nowhere_trusted(Script script) throws Exception {
+        for (Identity identity : List.of(Identity.SELF_SIGNED, Identity.UNTRUSTED)) {
+            try (var server = TlsTestServer.start(PKI.credentials(identity))) {
+                Throwable thrown = catchThrowable(() -> echoAll(script).call(trustingTheRoot(), server.address(), "localhost", LINES, TIMEOUT));
+                assertThat(thrown).as("what echoAll threw for a server with a %s certificate for localhost",
+                        identity.name().toLowerCase().replace('_', '-')).isInstanceOf(IOException.class);
+                assertThat(server.awaitConnection(TIMEOUT).applicationBytes()).isZero();
+            }
+        }
+    }
+
+    @Graded(points = 1, hint = "Expiry is part of the chain check the trust manager does; do not work around it. See \"Certificates, "
+            + "chains and anchors\".")
+    @Test
+    void refuses_expired_and_not_yet_valid_certificates(Script script) throws Exception {
+        for (Identity identity : List.of(Identity.EXPIRED, Identity.NOT_YET_VALID)) {
+            try (var server = TlsTestServer.start(PKI.credentials(identity))) {
+                Throwable thrown = catchThrowable(() -> echoAll(script).call(trustingTheRoot(), server.address(), "localhost", LINES, TIMEOUT));
+                assertThat(thrown).as("what echoAll threw for a server whose certificate is %s", identity == Identity.EXPIRED
+                        ? "expired" : "not valid yet").isInstanceOf(IOException.class);
+            }
+        }
+    }
+
+    @Graded(points = 2, hint = "Offer only TLSv1.3 and TLSv1.2 (SSLParameters.setProtocols): a client that still speaks TLS 1.0 "
+            + "lets an attacker downgrade it. See \"Versions and the floor\".")
+    @Test
+    void refuses_a_server_that_speaks_only_tls_1_0_or_1_1(Script script) throws Exception {
+        Assumptions.assumeTrue(LegacyTls.enabled(), "this JVM cannot speak TLS 1.0 at all, so there is nothing to refuse");
+        try (var server = TlsTestServer.start(PKI.localhost(), LegacyTls.OLD_PROTOCOLS)) {
+            Throwable thrown = catchThrowable(() -> echoAll(script).call(trustingTheRoot(), server.address(), "localhost", LINES, TIMEOUT));
+            assertThat(thrown).as("what echoAll threw for a server that speaks only TLS 1.0 and 1.1").isInstanceOf(IOException.class);
+            assertThat(server.awaitConnection(TIMEOUT).protocol()).as("the protocol the server agreed with the client").isNull();
+        }
+    }
+
+    @Graded(points = 2, hint = "setSoTimeout before startHandshake: the handshake reads too, and a server that accepts but never "
+            + "answers would hold the client forever. See \"Deadlines\".")
+    @Test
+    void gives_up_on_a_server_that_never_answers_the_handshake(Script script) throws Exception {
+        try (var silent = Loopback.tcpListener()) { // accepts connections (the system does) but never speaks
+            var address = (InetSocketAddress) silent.getLocalSocketAddress();
+            long started = System.nanoTime();
+            Throwable thrown = catchThrowable(() -> connect(script).within(Duration.ofSeconds(6))
+                    .call(trustingTheRoot(), address, "localhost", Duration.ofMillis(500)));
+            assertThat(thrown).as("what connect(..., 500 ms) threw for a server that never answers the ClientHello")
+                    .isInstanceOf(SocketTimeoutException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+        }
+    }
+
+    @Graded(points = 1, hint = "Keep the read timeout after the handshake: every read of an echo is bounded too. See \"Deadlines\".")
+    @Test
+    void gives_up_on_a_server_that_stops_answering_after_the_handshake(Script script) throws Exception {
+        try (var server = TlsTestServer.start(TlsTestServer.options(PKI.localhost()).stallingAfterHandshake())) {
+            Throwable thrown = catchThrowable(() -> echoAll(script).within(Duration.ofSeconds(6))
+                    .call(trustingTheRoot(), server.address(), "localhost", LINES, Duration.ofSeconds(1)));
+            assertThat(thrown).as("what echoAll(..., 1 s) threw for a server that completes the handshake, then never echoes")
+                    .isInstanceOf(SocketTimeoutException.class);
+        }
+    }
+
+    @Graded(points = 2, hint = "main builds a context from --cafile, calls echoAll, prints SENT/RCVD lines; on a refusal it prints "
+            + "one line saying why and exits non-zero. See \"Run and grade\".")
+    @Test
+    void main_echoes_and_refuses_an_expired_server_in_one_line(Script script) throws Exception {
+        try (var server = TlsTestServer.start(PKI.localhost());
+             MainProcess main = script.startMain("--cafile", PKI.caFile().toString(), "--server-name", "localhost",
+                     "--host", "127.0.0.1", "--port", String.valueOf(server.address().getPort()), "Hello £€")) {
+            assertThat(main.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`\n%s", main.commandLine(), main.transcript()).isZero();
+            assertThat(main.stdout()).as("what `%s` printed", main.commandLine()).contains("RCVD Hello £€");
+        }
+        try (var server = TlsTestServer.start(PKI.credentials(Identity.EXPIRED));
+             MainProcess main = script.startMain("--cafile", PKI.caFile().toString(), "--host", "localhost",
+                     "--port", String.valueOf(server.address().getPort()), "secret")) {
+            assertThat(main.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s` against a server with an expired certificate\n%s",
+                    main.commandLine(), main.transcript()).isNotZero();
+            assertThat(main.stderr().strip().lines().toList()).as("what it printed on standard error: one line that says why")
+                    .hasSize(1).allSatisfy(line -> assertThat(line).containsIgnoringCase("expired"));
+            assertThat(server.awaitConnection(TIMEOUT).applicationBytes()).as("bytes of \"secret\" the server received").isZero();
+        }
+    }
+
+    @Tag("openssl")
+    @Graded(points = 1, hint = "openssl s_server is another TLS implementation; a correct client talks to it as to the JDK's. "
+            + "See \"Talking to openssl\".")
+    @Test
+    void talks_to_openssl_s_server(Script script) throws Exception {
+        Openssl.assumeInstalled();
+        var localhost = PKI.localhost();
+        try (var openssl = Openssl.start("s_server", "-accept", "127.0.0.1:0", "-cert", localhost.chainFile().toString(),
+                "-cert_chain", localhost.chainFile().toString(), "-key", localhost.keyFile().toString(), "-naccept", "1")) {
+            var accept = openssl.awaitOutput(Pattern.compile("ACCEPT 127\\.0\\.0\\.1:(\\d+)"), Duration.ofSeconds(10));
+            var address = new InetSocketAddress("127.0.0.1", Integer.parseInt(accept.group(1)));
+            var client = echoAll(script).within(Duration.ofSeconds(10)).start(trustingTheRoot(), address, "localhost",
+                    List.of("relayed by openssl"), Duration.ofSeconds(5));
+            // s_server prints what it receives and sends what it reads: the test plays the echo.
+            openssl.awaitOutput(Pattern.compile("relayed by openssl"), Duration.ofSeconds(8));
+            openssl.write("relayed by openssl");
+            assertThat(client.result(Duration.ofSeconds(8))).as("what echoAll returned through openssl s_server")
+                    .isEqualTo(List.of("relayed by openssl"));
+        }
+    }
+}

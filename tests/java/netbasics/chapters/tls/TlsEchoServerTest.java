@@ -1,0 +1,272 @@
+package netbasics.chapters.tls;
+
+import static netbasics.fixtures.Bytes.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import netbasics.fixtures.Bytes;
+import netbasics.fixtures.Loopback;
+import netbasics.fixtures.TcpTestClient;
+import netbasics.fixtures.tls.LegacyTls;
+import netbasics.fixtures.tls.Openssl;
+import netbasics.fixtures.tls.ReferenceContexts;
+import netbasics.fixtures.tls.TestPki;
+import netbasics.fixtures.tls.TestPki.Identity;
+import netbasics.fixtures.tls.TlsTestClient;
+import netbasics.grading.Contract;
+import netbasics.grading.Exercise;
+import netbasics.grading.Graded;
+import netbasics.grading.MainProcess;
+import netbasics.grading.Script;
+import netbasics.grading.Serving;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Exercise(chapter = "06-tls", script = "TlsEchoServer")
+public class TlsEchoServerTest {
+
+    private static final Duration REPLY_WITHIN = Duration.ofSeconds(2);
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(4);
+    private static final TestPki PKI = TestPki.get();
+
+    private static Contract serve(Script script) {
+        return script.method("serve", void.class, ServerSocket.class, SSLContext.class, boolean.class, Duration.class);
+    }
+
+    /** The server's context: the test PKI's localhost chain, and the test root for client certificates. */
+    private static SSLContext context() {
+        return ReferenceContexts.server(PKI.localhost(), PKI.root());
+    }
+
+    private static Serving start(Script script, ServerSocket listener, boolean requireClientCert, Duration handshakeTimeout) {
+        return Serving.start(serve(script), listener, context(), requireClientCert, handshakeTimeout);
+    }
+
+    @Graded(points = 3, hint = "Accept on the plain listener, then wrap each accepted socket with "
+            + "context.getSocketFactory().createSocket(accepted, null, port, true), setUseClientMode(false), and echo over it. "
+            + "See \"The server wraps what it accepts\".")
+    @Test
+    void speaks_tls_on_each_accepted_connection_and_echoes(Script script) throws Exception {
+        try (var listener = Loopback.tcpListener(); var server = start(script, listener, false, HANDSHAKE_TIMEOUT);
+             var client = connect(listener)) {
+            for (String line : List.of("Hello over TLS £€", "a second line on the same connection")) {
+                assertEcho(utf8(line), client.exchange(utf8(line), REPLY_WITHIN));
+            }
+            assertThat(client.session().getPeerCertificates()).as("the certificates the server presented").hasSize(2);
+            client.close();
+            server.stop();
+        }
+    }
+
+    @Graded(points = 3, hint = "Do the handshake on the connection's own thread, not in the accept loop: a client that connects "
+            + "and says nothing must not hold up the next one. See \"The server wraps what it accepts\".")
+    @Test
+    void a_client_that_stalls_its_handshake_holds_up_nobody_else(Script script) throws Exception {
+        try (var listener = Loopback.tcpListener(); var server = start(script, listener, false, HANDSHAKE_TIMEOUT);
+             var staller = TcpTestClient.connect(address(listener))) {
+            long started = System.nanoTime();
+            try (var client = connect(listener)) {
+                assertEcho(utf8("not held up"), client.exchange(utf8("not held up"), REPLY_WITHIN));
+            } catch (IOException e) {
+                throw new AssertionError("A client connected and said nothing (no ClientHello); a second client then could not "
+                        + "complete its handshake: " + e, e);
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(took).as("how long a second client waited for its handshake and echo while a first one stalled its "
+                    + "handshake (the handshake deadline is %d ms)", HANDSHAKE_TIMEOUT.toMillis()).isLessThan(Duration.ofMillis(3_000));
+            server.stop();
+        }
+    }
+
+    @Graded(points = 2, hint = "Set a read timeout (setSoTimeout) of handshakeTimeout before startHandshake: a client that "
+            + "never finishes its handshake is then dropped. See \"Deadlines\".")
+    @Test
+    void drops_a_stalled_handshake_at_its_deadline(Script script) throws Exception {
+        try (var listener = Loopback.tcpListener(); var server = start(script, listener, false, Duration.ofMillis(500));
+             var staller = TcpTestClient.connect(address(listener))) {
+            assertThat(Closing.await(staller, Duration.ofSeconds(4)))
+                    .as("A client connected and sent nothing; with a handshake deadline of 500 ms the server should have closed "
+                            + "the connection within 4 s").isTrue();
+            server.stop();
+        }
+    }
+
+    @Graded(points = 2, hint = "The handshake deadline is for the handshake only: once it is done, setSoTimeout(0), so that a "
+            + "conversation may pause. See \"Deadlines\".")
+    @Test
+    void a_conversation_may_pause_longer_than_the_handshake_deadline(Script script) throws Exception {
+        try (var listener = Loopback.tcpListener(); var server = start(script, listener, false, Duration.ofSeconds(1));
+             var client = connect(listener)) {
+            assertEcho(utf8("before a pause"), client.exchange(utf8("before a pause"), REPLY_WITHIN));
+            Thread.sleep(2_000); // the pause is the point: twice the handshake deadline
+            assertEcho(utf8("after a pause of 2 s"), client.exchange(utf8("after a pause of 2 s"), REPLY_WITHIN));
+            server.stop();
+        }
+    }
+
+    @Graded(points = 3, hint = "A failed handshake throws an IOException (SSLHandshakeException) on that connection's thread: "
+            + "catch it there, close that connection, and keep accepting. See \"When a handshake fails\".")
+    @Test
+    void survives_clients_whose_handshake_fails(Script script) throws Exception {
+        try (var listener = Loopback.tcpListener(); var server = start(script, listener, false, HANDSHAKE_TIMEOUT)) {
+            try (var plainText = TcpTestClient.connect(address(listener))) {
+                plainText.send(utf8("GET / HTTP/1.0\r\n\r\n")); // plain text where a ClientHello belongs
+                Closing.await(plainText, REPLY_WITHIN);
+            }
+            try (var distrustful = TlsTestClient.connect(address(listener), TestPki.SERVER_NAME,
+                    TlsTestClient.options().context(ReferenceContexts.client(PKI.rogueRoot())))) {
+                throw new AssertionError("a client that trusts only the rogue CA completed a handshake with the server");
+            } catch (IOException expected) {
+                // the client aborted the handshake: the server must take that in its stride
+            }
+            try (var wrongName = TlsTestClient.connect(address(listener), TestPki.OTHER_HOST, TlsTestClient.options())) {
+                throw new AssertionError("a client of other.example accepted the localhost certificate");
+            } catch (IOException expected) {
+                // refused by the client
+            }
+            try (var client = connect(listener)) {
+                assertEcho(utf8("still serving?"), client.exchange(utf8("still serving?"), REPLY_WITHIN));
+            }
+            assertThat(server.call().isRunning()).as("serve is still running after three clients' handshakes failed").isTrue();
+            server.stop();
+        }
+    }
+
+    @Graded(points = 2, hint = "Limit the protocols on each wrapped socket to TLSv1.3 and TLSv1.2 (SSLParameters.setProtocols): "
+            + "do not rely on the JDK's security policy to refuse TLS 1.0 and 1.1 for you. See \"Versions and the floor\".")
+    @Test
+    void refuses_tls_1_0_and_1_1(Script script) throws Exception {
+        Assumptions.assumeTrue(LegacyTls.enabled(), "this JVM cannot speak TLS 1.0 at all, so there is nothing to refuse");
+        try (var listener = Loopback.tcpListener(); var server = start(script, listener, false, HANDSHAKE_TIMEOUT)) {
+            for (String old : LegacyTls.OLD_PROTOCOLS) {
+                try (var client = TlsTestClient.connect(address(listener), TestPki.SERVER_NAME, TlsTestClient.options().protocols(old))) {
+                    throw new AssertionError("A client offering only " + old + " completed a handshake (" + client.protocol()
+                            + ") with the server; TLS 1.2 must be the floor.");
+                } catch (IOException expected) {
+                    // refused: as it should be
+                }
+            }
+            try (var client = connect(listener)) {
+                assertThat(client.protocol()).as("the protocol agreed with a modern client").isIn("TLSv1.3", "TLSv1.2");
+            }
+            server.stop();
+        }
+    }
+
+    @Graded(points = 3, hint = "With requireClientCert, setNeedClientAuth(true) (not setWantClientAuth, which lets clients "
+            + "without a certificate in), then send \"Authenticated as \" + the peer principal's name. See \"Mutual TLS\".")
+    @Test
+    void demands_a_client_certificate_and_names_its_subject(Script script) throws Exception {
+        try (var listener = Loopback.tcpListener(); var server = start(script, listener, true, HANDSHAKE_TIMEOUT)) {
+            var client = PKI.credentials(Identity.CLIENT);
+            try (var authenticated = TlsTestClient.connect(address(listener), TestPki.SERVER_NAME, TlsTestClient.options().presenting(client))) {
+                assertThat(authenticated.readLine(REPLY_WITHIN)).as("the first line the server sends a client that showed its certificate")
+                        .isEqualTo("Authenticated as " + client.subject());
+                assertEcho(utf8("mutual £€"), authenticated.exchange(utf8("mutual £€"), REPLY_WITHIN));
+            }
+            assertRefused(listener, TlsTestClient.options(), "a client without a certificate");
+            assertRefused(listener, TlsTestClient.options().presenting(PKI.credentials(Identity.ROGUE_CLIENT)),
+                    "a client whose certificate comes from a CA the server does not trust");
+            server.stop();
+        }
+    }
+
+    @Graded(points = 1, hint = "When the listener is closed, accept() throws a SocketException: return quietly then.")
+    @Test
+    void returns_quietly_when_its_listener_is_closed(Script script) throws Exception {
+        try (var listener = Loopback.tcpListener(); var server = start(script, listener, false, HANDSHAKE_TIMEOUT);
+             var client = connect(listener)) {
+            assertEcho(utf8("before close"), client.exchange(utf8("before close"), REPLY_WITHIN));
+            server.stop();
+        }
+    }
+
+    @Graded(points = 2, hint = "main builds the context from --certfile and --keyfile (as TlsContexts.serverContext does), binds a "
+            + "plain ServerSocket, prints \"Serving at HOST:PORT\" and calls serve. See \"Contexts from files\".")
+    @Test
+    void main_serves_tls_from_pem_files(Script script) throws Exception {
+        var localhost = PKI.localhost();
+        try (MainProcess main = script.startMain("--certfile", localhost.chainFile().toString(), "--keyfile", localhost.keyFile().toString(),
+                "--host", "127.0.0.1", "--port", "0")) {
+            var address = Mains.awaitServing(main, Duration.ofSeconds(10));
+            try (var client = TlsTestClient.connect(address)) {
+                assertEcho(utf8("hello main"), client.exchange(utf8("hello main"), REPLY_WITHIN));
+            } catch (IOException e) {
+                throw new AssertionError("A client trusting the test root could not talk TLS to " + address + ", where main said it "
+                        + "serves: " + e + "\n" + main.transcript(), e);
+            }
+        }
+        try (MainProcess bad = script.startMain("--port", "8881")) {
+            assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s` (no certificate)", bad.commandLine()).isEqualTo(2);
+            assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
+        }
+    }
+
+    @Tag("openssl")
+    @Graded(points = 2, hint = "openssl s_client is another TLS implementation: it checks the chain up to ca.pem and the name "
+            + "localhost, and must get its line echoed. See \"Talking to openssl\".")
+    @Test
+    void openssl_s_client_verifies_the_server_and_gets_its_echo(Script script) throws Exception {
+        Openssl.assumeInstalled();
+        var client = PKI.credentials(Identity.CLIENT);
+        try (var listener = Loopback.tcpListener(); var server = start(script, listener, true, HANDSHAKE_TIMEOUT);
+             var openssl = Openssl.start("s_client", "-connect", "127.0.0.1:" + listener.getLocalPort(), "-servername", "localhost",
+                     "-verify_hostname", "localhost", "-CAfile", PKI.caFile().toString(), "-verify_return_error",
+                     "-cert", client.chainFile().toString(), "-cert_chain", client.chainFile().toString(), "-key", client.keyFile().toString(), "-quiet", "-no_ign_eof")) {
+            openssl.awaitOutput(Pattern.compile("Authenticated as " + Pattern.quote(client.subject())), Duration.ofSeconds(10));
+            openssl.write("echo through openssl\n");
+            openssl.awaitOutput(Pattern.compile("echo through openssl"), Duration.ofSeconds(5));
+            openssl.closeInput();
+            assertThat(openssl.awaitExit(Duration.ofSeconds(5))).as("exit status of openssl s_client. %s", openssl.transcript()).isZero();
+            server.stop();
+        }
+    }
+
+    /** The client must be refused by the TLS layer: in its handshake, or (TLS 1.3) by an alert just after it. */
+    private static void assertRefused(ServerSocket listener, TlsTestClient.Options options, String who) throws IOException {
+        TlsTestClient client;
+        try {
+            client = TlsTestClient.connect(address(listener), TestPki.SERVER_NAME, options);
+        } catch (IOException refusedInTheHandshake) {
+            return;
+        }
+        try (client) {
+            // With TLS 1.3 the server's verdict on the client's certificate arrives after the client's handshake is done.
+            client.socket().setSoTimeout((int) REPLY_WITHIN.toMillis());
+            int first;
+            try {
+                first = client.socket().getInputStream().read();
+            } catch (javax.net.ssl.SSLException refusedByAnAlert) {
+                return;
+            } catch (java.net.SocketTimeoutException keptOpen) {
+                throw new AssertionError("The server must require client certificates, yet it completed a handshake with " + who
+                        + " and kept the connection open: the client was let in.");
+            } catch (IOException broken) {
+                return; // reset, or the watch closed the connection: either way, not let in
+            }
+            throw new AssertionError("The server must require client certificates, yet it completed a handshake with " + who
+                    + " and then " + (first == -1 ? "closed the connection without a TLS alert" : "sent it data")
+                    + ": the client was let in. A server that demands a certificate refuses such a client in the handshake.");
+        }
+    }
+
+    private static TlsTestClient connect(ServerSocket listener) throws IOException {
+        return TlsTestClient.connect(address(listener));
+    }
+
+    private static InetSocketAddress address(ServerSocket listener) {
+        return (InetSocketAddress) listener.getLocalSocketAddress();
+    }
+
+    private static void assertEcho(byte[] sent, byte[] echoed) {
+        assertThat(echoed).as("Sent %s over TLS; got %s back: %s", Bytes.describe(sent), Bytes.describe(echoed),
+                Bytes.firstDifference(sent, echoed)).isEqualTo(sent);
+    }
+}
