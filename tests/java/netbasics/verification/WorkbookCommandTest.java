@@ -38,14 +38,18 @@ class WorkbookCommandTest {
     void the_jbang_script_uses_the_library_versions_of_pom_xml() throws IOException {
         String pom = Files.readString(HOME.resolve("pom.xml"), StandardCharsets.UTF_8);
         String script = Files.readString(SCRIPT, StandardCharsets.UTF_8);
-        for (String[] library : new String[][] {
-                {"junit.version", "org.junit:junit-bom:"}, {"assertj.version", "org.assertj:assertj-core:"},
-                {"awaitility.version", "org.awaitility:awaitility:"}, {"jackson.version", "com.fasterxml.jackson.core:jackson-databind:"}}) {
-            Matcher version = Pattern.compile("<" + Pattern.quote(library[0]) + ">([^<]+)<").matcher(pom);
-            assertThat(version.find()).as("pom.xml names %s", library[0]).isTrue();
-            assertThat(script).as("tools/Workbook.java asks for %s at pom.xml's %s", library[1], library[0])
-                    .contains("//DEPS " + library[1] + version.group(1));
+        // Every dependency of pom.xml with a version of its own (the JUnit BOM stands for JUnit's parts).
+        Matcher dependency = Pattern.compile("<dependency>\\s*(?:<!--[^>]*-->\\s*)?<groupId>([^<]+)</groupId>\\s*<artifactId>([^<]+)</artifactId>"
+                + "\\s*<version>\\$\\{([^}]+)}</version>").matcher(pom);
+        int libraries = 0;
+        while (dependency.find()) {
+            Matcher version = Pattern.compile("<" + Pattern.quote(dependency.group(3)) + ">([^<]+)<").matcher(pom);
+            assertThat(version.find()).as("pom.xml sets %s", dependency.group(3)).isTrue();
+            String coordinates = dependency.group(1) + ":" + dependency.group(2) + ":" + version.group(1);
+            assertThat(script).as("tools/Workbook.java asks for %s, as pom.xml does", coordinates).contains("//DEPS " + coordinates);
+            libraries++;
         }
+        assertThat(libraries).as("libraries found in pom.xml").isGreaterThanOrEqualTo(4);
     }
 
     @Test
