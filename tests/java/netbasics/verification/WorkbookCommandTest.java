@@ -70,6 +70,18 @@ class WorkbookCommandTest {
     }
 
     @Test
+    void the_classroom_workflow_grades_and_reports_every_chapter() throws IOException {
+        String workflow = Files.readString(HOME.resolve(".github/workflows/classroom.yml"), StandardCharsets.UTF_8);
+        for (String chapter : GradingRun.exercises().stream().map(Exercise::chapter).distinct().toList()) {
+            String runner = chapter.replaceFirst("^\\d+-", "");
+            assertThat(workflow).as("the classroom workflow grades %s and reports it as the runner %s", chapter, runner)
+                    .containsPattern("grade\\.sh[^\\n]* " + Pattern.quote(chapter) + "\\b")
+                    .contains(runner.toUpperCase() + "_RESULTS: \"${{ steps.grade.outputs." + runner + " }}\"")
+                    .containsPattern("runners: [^\\n]*\\b" + Pattern.quote(runner) + "\\b");
+        }
+    }
+
+    @Test
     void every_hints_file_belongs_to_an_exercise_and_has_levels() throws IOException {
         List<Exercise> exercises = GradingRun.exercises();
         Path hints = HOME.resolve("tests/hints");
