@@ -1,6 +1,7 @@
 package netbasics.verification;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,17 +12,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
 import netbasics.grading.Outcome;
 import netbasics.grading.Workbook;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -36,44 +41,74 @@ import org.junit.jupiter.api.TestFactory;
 class WorkbookVerificationTest {
 
     private static final Path HOME = Workbook.home();
-    /** How long one mutant may take, queueing included: its tests are bounded, so this is only a backstop. */
-    private static final Duration MUTANT_BOUND = Duration.ofMinutes(10);
+    /** How long one grading job may take, queueing included: its tests are bounded, so this is only a backstop. */
+    private static final Duration JOB_BOUND = Duration.ofMinutes(10);
     private static final Set<String> CHAPTERS = names(System.getProperty(Workbook.CHAPTER));
 
-    @TestFactory
-    Stream<DynamicTest> the_solutions_pass_every_test() {
-        return grade("solutions").map(outcome -> dynamicTest(outcome.name(), () -> assertThat(outcome.status())
-                .as("On solutions/, %s failed:%n%s", outcome, outcome.message())
-                .isNotEqualTo(Outcome.Status.FAILED)));
+    private static GradingWorkers workers;
+    private static final Map<Exercise, CompletableFuture<List<Outcome>>> SOLUTIONS = new LinkedHashMap<>();
+    private static final Map<Exercise, CompletableFuture<List<Outcome>>> STUBS = new LinkedHashMap<>();
+    private static final Map<Mutant, CompletableFuture<List<Outcome>>> MUTANTS = new LinkedHashMap<>();
+
+    /**
+     * Queues every grading at once, so that the workers grade side by side while the tests below
+     * report them one by one, in order.
+     */
+    @BeforeAll
+    static void queueEveryGrading() {
+        Path scratch = Workbook.target("mutants");
+        workers = new GradingWorkers(GradingWorkers.defaultCount(), scratch);
+        List<Exercise> exercises = GradingRun.exercises().stream()
+                .filter(exercise -> CHAPTERS.isEmpty() || CHAPTERS.contains(exercise.chapter()))
+                .toList();
+        exercises.forEach(exercise -> SOLUTIONS.put(exercise, workers.grade(GradingWorkers.Mode.ALL, HOME.resolve("solutions"),
+                exercise.chapter(), exercise.script())));
+        Mutant.all(HOME.resolve("tests/mutants")).stream()
+                .filter(mutant -> CHAPTERS.isEmpty() || CHAPTERS.contains(mutant.chapter()))
+                .forEach(mutant -> MUTANTS.put(mutant, gradeMutant(mutant, scratch)));
+        exercises.forEach(exercise -> STUBS.put(exercise, workers.grade(GradingWorkers.Mode.ALL, HOME.resolve("chapters"),
+                exercise.chapter(), exercise.script())));
+    }
+
+    /** A mutant that cannot be planted (its edit no longer fits the solution) fails its own test only. */
+    private static CompletableFuture<List<Outcome>> gradeMutant(Mutant mutant, Path scratch) {
+        try {
+            Path tree = mutant.plant(HOME.resolve("solutions"), scratch);
+            return workers.grade(GradingWorkers.Mode.FIRST_FAILURE, tree, mutant.chapter(), mutant.script());
+        } catch (RuntimeException cannotPlant) {
+            return CompletableFuture.failedFuture(cannotPlant);
+        }
+    }
+
+    @AfterAll
+    static void stopTheWorkers() {
+        workers.close();
     }
 
     @TestFactory
-    Stream<DynamicTest> the_untouched_stubs_fail_every_graded_test_because_of_their_TODO() {
-        return grade("chapters").map(outcome -> dynamicTest(outcome.name(), () -> {
+    Stream<DynamicContainer> the_solutions_pass_every_test() {
+        return byExercise(SOLUTIONS, "solutions", outcome -> assertThat(outcome.status())
+                .as("On solutions/, %s failed:%n%s", outcome, outcome.message())
+                .isNotEqualTo(Outcome.Status.FAILED));
+    }
+
+    @TestFactory
+    Stream<DynamicContainer> the_untouched_stubs_fail_every_graded_test_because_of_their_TODO() {
+        return byExercise(STUBS, "chapters", outcome -> {
             assertThat(outcome.status()).as("On chapters/, %s passed although the stub is untouched", outcome)
                     .isNotEqualTo(Outcome.Status.PASSED);
             if (outcome.status() == Outcome.Status.FAILED) {
                 assertThat(outcome.message()).as("On chapters/, %s failed for a reason other than the stub's TODO", outcome)
                         .startsWith("Not done yet: TODO");
             }
-        }));
+        });
     }
 
     @TestFactory
     Stream<DynamicTest> every_mutant_is_caught_by_at_least_one_test() {
-        Path scratch = Workbook.target("mutants");
-        List<Mutant> mutants = Mutant.all(HOME.resolve("tests/mutants")).stream()
-                .filter(mutant -> CHAPTERS.isEmpty() || CHAPTERS.contains(mutant.chapter()))
-                .toList();
-        // Every mutant is planted and queued at once; the workers grade them side by side while
-        // the tests below report them one by one, in order.
-        var workers = new MutantWorkers(MutantWorkers.defaultCount(), scratch);
-        List<CompletableFuture<List<Outcome>>> graded = mutants.stream()
-                .map(mutant -> workers.grade(mutant.plant(HOME.resolve("solutions"), scratch), mutant.chapter(), mutant.script()))
-                .toList();
-        return IntStream.range(0, mutants.size()).mapToObj(i -> dynamicTest(mutants.get(i) + ": " + mutants.get(i).mistake(), () -> {
-            Mutant mutant = mutants.get(i);
-            List<Outcome> outcomes = graded.get(i).get(MUTANT_BOUND.toSeconds(), TimeUnit.SECONDS);
+        return MUTANTS.entrySet().stream().map(graded -> dynamicTest(graded.getKey() + ": " + graded.getKey().mistake(), () -> {
+            Mutant mutant = graded.getKey();
+            List<Outcome> outcomes = graded.getValue().get(JOB_BOUND.toSeconds(), TimeUnit.SECONDS);
             List<Outcome> failed = outcomes.stream().filter(o -> o.status() == Outcome.Status.FAILED).toList();
             assertThat(outcomes).as("%s has no tests to run", mutant).isNotEmpty();
             assertThat(failed).as("%s (%s) was not caught by any test of %s", mutant, mutant.mistake(), mutant.script())
@@ -81,7 +116,24 @@ class WorkbookVerificationTest {
             assertThat(failed).as("%s must compile: a mutant is a plausible mistake, not a broken file", mutant)
                     .noneMatch(o -> o.message().contains("does not compile"));
             System.out.printf("%s caught by: %s%n", mutant, failed.get(0).test());
-        })).onClose(workers::close);
+        }));
+    }
+
+    private interface OutcomeCheck {
+        void accept(Outcome outcome) throws Throwable;
+    }
+
+    /** A container per exercise, holding a test per graded test of it; each waits for its exercise's grading. */
+    private static Stream<DynamicContainer> byExercise(Map<Exercise, CompletableFuture<List<Outcome>>> graded, String tree,
+            OutcomeCheck check) {
+        assertThat(graded).as("graded exercises found for " + tree).isNotEmpty();
+        return graded.entrySet().stream().map(exercise -> dynamicContainer(
+                exercise.getKey().chapter() + "/" + exercise.getKey().script(),
+                Stream.of(exercise.getValue()).flatMap(future -> {
+                    List<Outcome> outcomes = future.orTimeout(JOB_BOUND.toSeconds(), TimeUnit.SECONDS).join();
+                    assertThat(outcomes).as("graded tests found for %s in %s", exercise.getKey().script(), tree).isNotEmpty();
+                    return outcomes.stream().map(outcome -> dynamicTest(outcome.test(), () -> check.accept(outcome)));
+                })));
     }
 
     @Test
@@ -127,12 +179,6 @@ class WorkbookVerificationTest {
     private static boolean isTest(Method method) {
         return Arrays.stream(method.getAnnotations()).map(a -> a.annotationType())
                 .anyMatch(type -> type.isAnnotationPresent(org.junit.platform.commons.annotation.Testable.class));
-    }
-
-    private static Stream<Outcome> grade(String tree) {
-        List<Outcome> outcomes = GradingRun.grade(HOME.resolve(tree), CHAPTERS, Set.of());
-        assertThat(outcomes).as("graded tests found for " + tree).isNotEmpty();
-        return outcomes.stream();
     }
 
     private static List<Path> scripts(String tree) throws IOException {

@@ -23,22 +23,26 @@ import netbasics.grading.Outcome;
 import netbasics.grading.Workbook;
 
 /**
- * Grades mutants on a few worker JVMs side by side. A mutant's run is mostly waiting (for a reply
- * that never comes, for a bound to pass), so several at once finish in a fraction of the time on
- * two cores. Each worker is a JVM of its own because a grading run keeps per-JVM state (the calls
- * and processes of the test in progress), and it stays warm across the mutants it is given.
+ * Grades exercises of several trees (solutions, stubs, mutants) on a few worker JVMs side by side.
+ * A grading run is mostly waiting (for a reply that never comes, for a bound to pass), so several
+ * at once finish in a fraction of the time on two cores. Each worker is a JVM of its own because a
+ * grading run keeps per-JVM state (the calls and processes of the test in progress), and it stays
+ * warm across the jobs it is given.
  *
- * <p>Protocol: the parent writes one line per job, {@code RESULT-FILE TAB TREE TAB CHAPTER TAB
- * SCRIPT}, to a worker's input; the worker grades until the first failing test, writes the
- * outcomes as JSON to the result file, and answers one line on its control stream, {@code done} or
- * {@code failed REASON}.
+ * <p>Protocol: the parent writes one line per job, {@code RESULT-FILE TAB MODE TAB TREE TAB CHAPTER
+ * TAB SCRIPT}, to a worker's input, MODE being {@code all} or {@code first-failure}; the worker
+ * grades that exercise of that tree, writes the outcomes as JSON to the result file, and answers
+ * one line on its control stream, {@code done} or {@code failed REASON}.
  * Whatever the code under test prints goes to the worker's error stream, never to the control stream.
  */
-final class MutantWorkers implements AutoCloseable {
+final class GradingWorkers implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Job(Path tree, String chapter, String script, CompletableFuture<List<Outcome>> result) {}
+    /** How far to grade: every test, or only until one fails (enough to show a mutant is caught). */
+    enum Mode { ALL, FIRST_FAILURE }
+
+    private record Job(Mode mode, Path tree, String chapter, String script, CompletableFuture<List<Outcome>> result) {}
 
     private final LinkedBlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
     private final List<Thread> feeders = new ArrayList<>();
@@ -47,7 +51,7 @@ final class MutantWorkers implements AutoCloseable {
     private final AtomicInteger jobNumber = new AtomicInteger();
     private final AtomicInteger feedersLeft;
 
-    MutantWorkers(int count, Path results) {
+    GradingWorkers(int count, Path results) {
         this.results = results;
         try {
             Files.createDirectories(results);
@@ -58,17 +62,17 @@ final class MutantWorkers implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             Process worker = startWorker(i);
             workers.add(worker);
-            feeders.add(Thread.ofPlatform().daemon().name("mutant worker " + i).start(() -> feed(worker)));
+            feeders.add(Thread.ofPlatform().daemon().name("grading worker " + i).start(() -> feed(worker)));
         }
     }
 
-    /** How many workers: one more than the cores, since the work is mostly waiting; {@code -Dworkbook.mutantWorkers=N} overrides. */
+    /** How many workers: twice the cores, since the work is mostly waiting; {@code -Dworkbook.workers=N} overrides. */
     static int defaultCount() {
-        return Integer.getInteger("workbook.mutantWorkers", Runtime.getRuntime().availableProcessors() + 1);
+        return Integer.getInteger("workbook.workers", 2 * Runtime.getRuntime().availableProcessors());
     }
 
-    CompletableFuture<List<Outcome>> grade(Path tree, String chapter, String script) {
-        var job = new Job(tree, chapter, script, new CompletableFuture<>());
+    CompletableFuture<List<Outcome>> grade(Mode mode, Path tree, String chapter, String script) {
+        var job = new Job(mode, tree, chapter, script, new CompletableFuture<>());
         jobs.add(job);
         return job.result();
     }
@@ -78,13 +82,13 @@ final class MutantWorkers implements AutoCloseable {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = List.of(java, "-XX:+UseSerialGC", "-Dfile.encoding=" + System.getProperty("file.encoding"),
                 "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8", "-D" + Workbook.HOME + "=" + Workbook.home(),
-                "-cp", classPath, MutantWorkers.class.getName());
+                "-cp", classPath, GradingWorkers.class.getName());
         try {
             return new ProcessBuilder(command)
                     .redirectError(results.resolve("worker-" + number + ".log").toFile())
                     .start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start a mutant worker: " + command, e);
+            throw new UncheckedIOException("cannot start a grading worker: " + command, e);
         }
     }
 
@@ -94,8 +98,8 @@ final class MutantWorkers implements AutoCloseable {
         Job job = null;
         try {
             while ((job = jobs.take()).result() != null) {
-                Path resultFile = results.resolve("mutant-" + jobNumber.incrementAndGet() + ".json");
-                requests.println(String.join("\t", resultFile.toString(), job.tree().toString(), job.chapter(), job.script()));
+                Path resultFile = results.resolve("job-" + jobNumber.incrementAndGet() + ".json");
+                requests.println(String.join("\t", resultFile.toString(), job.mode().name(), job.tree().toString(), job.chapter(), job.script()));
                 String answer = answers.readLine();
                 if (answer == null) {
                     throw new IOException("the worker ended");
@@ -108,7 +112,7 @@ final class MutantWorkers implements AutoCloseable {
             }
         } catch (IOException | InterruptedException | RuntimeException broken) {
             worker.destroyForcibly();
-            var failure = new IllegalStateException("a mutant worker broke (" + broken + "); its log is in " + results, broken);
+            var failure = new IllegalStateException("a grading worker broke (" + broken + "); its log is in " + results, broken);
             if (job != null && job.result() != null) {
                 job.result().completeExceptionally(failure);
             }
@@ -125,7 +129,7 @@ final class MutantWorkers implements AutoCloseable {
 
     @Override
     public void close() {
-        feeders.forEach(feeder -> jobs.add(new Job(null, null, null, null)));
+        feeders.forEach(feeder -> jobs.add(new Job(null, null, null, null, null)));
         workers.forEach(worker -> {
             try {
                 worker.getOutputStream().close();
@@ -144,7 +148,11 @@ final class MutantWorkers implements AutoCloseable {
         for (String line; (line = requests.readLine()) != null; ) {
             String[] job = line.split("\t");
             try {
-                List<Outcome> outcomes = Grading.gradeUntilFirstFailure(Path.of(job[1]), Set.of(job[2]), Set.of(job[3]));
+                Path tree = Path.of(job[2]);
+                Set<String> chapter = Set.of(job[3]);
+                Set<String> script = Set.of(job[4]);
+                List<Outcome> outcomes = Mode.valueOf(job[1]) == Mode.ALL ? Grading.grade(tree, chapter, script)
+                        : Grading.gradeUntilFirstFailure(tree, chapter, script);
                 Path resultFile = Path.of(job[0]);
                 Path written = resultFile.resolveSibling(resultFile.getFileName() + ".part");
                 JSON.writeValue(written.toFile(), outcomes);
@@ -152,7 +160,7 @@ final class MutantWorkers implements AutoCloseable {
                 control.println("done");
             } catch (Exception | AssertionError e) {
                 e.printStackTrace();
-                control.println("failed grading " + job[2] + "/" + job[3] + " in " + job[1] + ": " + e);
+                control.println("failed grading " + job[3] + "/" + job[4] + " in " + job[2] + ": " + e);
             }
             control.flush();
         }
