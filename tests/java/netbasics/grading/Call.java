@@ -4,6 +4,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,15 +20,20 @@ public final class Call {
         Object run() throws Throwable;
     }
 
+    /** How long a call that has started is given to fail, before it is taken to be busy. */
+    private static final Duration SETTLING = Duration.ofMillis(100);
+
     private final String signature;
     private final CompletableFuture<Object> outcome = new CompletableFuture<>();
     private final Thread thread;
     /** Set once the test has received the call's exception from {@link #result}: then it is an answer the test checks. */
     private volatile boolean failureSeenByTest;
+    private final CountDownLatch running = new CountDownLatch(1);
 
     private Call(String signature, Body body) {
         this.signature = signature;
         this.thread = Thread.ofPlatform().daemon().name("learner " + signature).unstarted(() -> {
+            running.countDown();
             try {
                 outcome.complete(body.run());
             } catch (InvocationTargetException e) {
@@ -77,6 +83,23 @@ public final class Call {
             }
             throw new AssertionError(signature + " threw " + e + " when its socket was closed;"
                     + " a closed socket is the signal to stop, so return quietly instead.", e);
+        }
+    }
+
+    /**
+     * Gives the call a moment to get going and, if it is about to fail, to fail: on a loaded
+     * machine a stub's thread may not have run yet when a test gives up waiting for it, and the
+     * failure should then name the stub's TODO, not the symptom.
+     */
+    void settle(Duration bound) {
+        try {
+            if (running.await(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+                outcome.get(SETTLING.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException stillRunningOrFailed) {
+            // either is an answer: the call is busy serving, or it has failed and says why
         }
     }
 

@@ -57,6 +57,7 @@ final class GradingExtension implements ParameterResolver, BeforeEachCallback, A
         if (Call.isTodo(thrown)) {
             return notDone(thrown);
         }
+        CurrentTest.settle();
         Optional<Call> died = CurrentTest.failedCall();
         if (died.isPresent()) {
             Throwable cause = died.get().failure().orElseThrow();
