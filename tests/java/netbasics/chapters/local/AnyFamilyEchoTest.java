@@ -133,12 +133,14 @@ public class AnyFamilyEchoTest {
             Path path = directory.resolve("main.sock");
             try (MainProcess local = script.startMain("--serve", path.toString());
                  MainProcess tcp = script.startMain("--serve", "127.0.0.1:0")) {
-                var serving = tcp.awaitLine(Pattern.compile("Serving at 127\\.0\\.0\\.1:(\\d+)"), Duration.ofSeconds(15));
+                var serving = MainOutput.awaitLine(tcp, Pattern.compile("Serving at 127\\.0\\.0\\.1:(\\d+)"), Duration.ofSeconds(15),
+                        "With --serve 127.0.0.1:0, main should print \"Serving at 127.0.0.1:PORT\" with the port it got.");
                 var address = new InetSocketAddress(Loopback.ipv4(), Integer.parseInt(serving.group(1)));
                 try (var client = ChannelTestClient.connect(address)) {
                     assertEcho(utf8("over tcp"), client.exchange(utf8("over tcp"), REPLY_WITHIN), "to `" + tcp.commandLine() + "`");
                 }
-                local.awaitLine(Pattern.compile("Serving at " + Pattern.quote(path.toString())), Duration.ofSeconds(15));
+                MainOutput.awaitLine(local, Pattern.compile("Serving at " + Pattern.quote(path.toString())), Duration.ofSeconds(15),
+                        "With --serve " + path + ", main should print \"Serving at " + path + "\".");
                 // Last: once a main has exited, the waits of this test stop early.
                 try (MainProcess client = script.startMain(path.toString(), "Hello £€", "bye")) {
                     assertThat(client.awaitExit(Duration.ofSeconds(20))).as("exit status of `%s`\n%s", client.commandLine(),

@@ -221,7 +221,8 @@ public class LocalEchoServerTest {
         try (var directory = SocketDirectory.create()) {
             Path path = directory.resolve("main.sock");
             try (MainProcess main = script.startMain("--path", path.toString())) {
-                main.awaitLine(Pattern.compile("Serving at " + Pattern.quote(path.toString())), Duration.ofSeconds(15));
+                MainOutput.awaitLine(main, Pattern.compile("Serving at " + Pattern.quote(path.toString())), Duration.ofSeconds(15),
+                        "With --path " + path + ", main should print \"Serving at " + path + "\" once bound.");
                 try (var client = ChannelTestClient.connect(UnixDomainSocketAddress.of(path))) {
                     assertEcho(utf8("hello main"), client.exchange(utf8("hello main"), REPLY_WITHIN), "to `" + main.commandLine() + "`");
                 }
