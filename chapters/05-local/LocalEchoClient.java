@@ -1,0 +1,103 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 21+
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The chapter 03 echo client over a Unix-domain socket: it connects to a socket file, then for
+ * each line sends the line's bytes whole and reads until all of them have come back.
+ *
+ * <pre>jbang local-echo-client [--path FILE] [LINE...]</pre>
+ */
+public class LocalEchoClient {
+
+    static final Path DEFAULT_PATH = Path.of(System.getProperty("java.io.tmpdir"), "netbasics-echo.sock");
+    static final Duration TIMEOUT = Duration.ofSeconds(5);
+    static final List<String> LINES = List.of("A few lines of text", "with characters that are not ASCII: €£", "over a socket file.");
+
+    /**
+     * Sends {@code line} as UTF-8 over the connected {@code channel}, all of it, then reads until as
+     * many bytes as were sent have come back, and returns them decoded. The channel stays open.
+     * Throws an {@link EOFException} when the server ends the stream before the whole echo is back.
+     */
+    public static String echo(SocketChannel channel, String line) throws IOException {
+        // TODO Write all of the line's UTF-8 bytes to the channel, then read until as many bytes have come back, and
+        //  return them decoded; leave the channel open. See "The echo client" in README.md.
+        throw new UnsupportedOperationException("TODO echo: send the line whole, read its whole echo (README.md, \"The echo client\")");
+    }
+
+    /**
+     * Connects to the server listening at {@code socketFile} and echoes each line in turn over that
+     * one connection; returns the echoes in order. The whole conversation takes at most
+     * {@code timeout}: a server that keeps the client waiting longer makes it throw a
+     * {@link SocketTimeoutException}.
+     */
+    public static List<String> echoAll(Path socketFile, List<String> lines, Duration timeout) throws IOException {
+        // TODO Connect to the socket file, echo each line over that one channel, end your side and close it; give up with
+        //  a SocketTimeoutException once the timeout has passed. See "The echo client" and "No read timeout" in README.md.
+        throw new UnsupportedOperationException("TODO echoAll: one connection, every line, bounded in time (README.md, \"No read timeout\")");
+    }
+
+    public static void main(String[] args) {
+        Path path = DEFAULT_PATH;
+        int i = 0;
+        while (i < args.length && args[i].startsWith("--")) {
+            if (args[i].equals("--")) {
+                i++; // what follows "--" are lines, even if they start with "--"
+                break;
+            }
+            String value = i + 1 < args.length ? args[i + 1] : usage("missing value after " + args[i]);
+            switch (args[i]) {
+                case "--path" -> path = Path.of(value);
+                default -> usage("unknown option " + args[i]);
+            }
+            i += 2;
+        }
+        List<String> lines = i < args.length ? List.of(args).subList(i, args.length) : LINES;
+        try {
+            List<String> echoes = echoAll(path, lines, TIMEOUT);
+            for (int line = 0; line < lines.size(); line++) {
+                System.out.println("SENT " + shown(lines.get(line)));
+                System.out.println("RCVD " + shown(echoes.get(line)));
+            }
+            System.out.println("Disconnected from " + path);
+        } catch (IOException e) {
+            System.err.println(problem(e, path));
+            System.exit(1);
+        }
+    }
+
+    /** One sentence that says what went wrong, in the terms of the conversation. */
+    static String problem(IOException e, Path path) {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return "There is no socket file at " + path + " (is the local echo server running?).";
+        }
+        return switch (e) {
+            case SocketTimeoutException silent -> silent.getMessage() + ".";
+            case EOFException early -> path + " closed the connection too soon: " + early.getMessage() + ".";
+            case java.net.ConnectException refused -> "Could not connect to " + path + ": " + refused.getMessage()
+                    + " (a stale socket file: its server is gone).";
+            default -> "The conversation with " + path + " failed: " + e.getMessage() + ".";
+        };
+    }
+
+    static String shown(String line) {
+        return "\"" + line + "\" (" + line.getBytes(StandardCharsets.UTF_8).length + " bytes)";
+    }
+
+    static String usage(String problem) {
+        System.err.println("LocalEchoClient: " + problem);
+        System.err.println("usage: LocalEchoClient [--path FILE] [LINE...]");
+        System.exit(2);
+        return null;
+    }
+}

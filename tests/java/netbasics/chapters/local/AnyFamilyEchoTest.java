@@ -1,0 +1,181 @@
+package netbasics.chapters.local;
+
+import static netbasics.chapters.local.LocalEchoServerTest.assertEcho;
+import static netbasics.fixtures.Bytes.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import netbasics.fixtures.ChannelEchoPeer;
+import netbasics.fixtures.ChannelTestClient;
+import netbasics.fixtures.Loopback;
+import netbasics.fixtures.SocketDirectory;
+import netbasics.grading.Contract;
+import netbasics.grading.Exercise;
+import netbasics.grading.Graded;
+import netbasics.grading.MainProcess;
+import netbasics.grading.Script;
+import netbasics.grading.Serving;
+import org.junit.jupiter.api.Test;
+
+@Exercise(chapter = "05-local", script = "AnyFamilyEcho")
+public class AnyFamilyEchoTest {
+
+    private static final Duration REPLY_WITHIN = Duration.ofSeconds(3);
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final List<String> LINES = List.of("the same code", "over any family: £€", "");
+
+    private static Contract listen(Script script) {
+        return script.method("listen", ServerSocketChannel.class, SocketAddress.class);
+    }
+
+    private static Contract serve(Script script) {
+        return script.method("serve", void.class, ServerSocketChannel.class);
+    }
+
+    private static Contract echoAll(Script script) {
+        return script.method("echoAll", List.class, SocketAddress.class, List.class, Duration.class);
+    }
+
+    @Graded(points = 2, hint = "listen opens a ServerSocketChannel of the address's family and binds it to the address as "
+            + "given. See \"Code for any family\".")
+    @Test
+    void serves_over_tcp_ipv4(Script script) throws Exception {
+        assertServes(script, new InetSocketAddress(Loopback.ipv4(), 0), "127.0.0.1, port 0");
+    }
+
+    @Graded(points = 1, hint = "An InetSocketAddress holding an Inet6Address needs a channel of the INET6 family (or the "
+            + "default one); an INET channel cannot bind ::1. See \"Code for any family\".")
+    @Test
+    void serves_over_tcp_ipv6(Script script) throws Exception {
+        Loopback.assumeIpv6();
+        assertServes(script, new InetSocketAddress(Loopback.ipv6(), 0), "::1, port 0");
+    }
+
+    @Graded(points = 2, hint = "A UnixDomainSocketAddress needs ServerSocketChannel.open(StandardProtocolFamily.UNIX); "
+            + "never cast the SocketAddress to InetSocketAddress. serve removes the socket file when it stops. "
+            + "See \"Code for any family\".")
+    @Test
+    void serves_over_a_unix_domain_socket_and_removes_its_file(Script script) throws Exception {
+        try (var directory = SocketDirectory.create()) {
+            Path path = directory.resolve("any.sock");
+            assertServes(script, UnixDomainSocketAddress.of(path), path.toString());
+            assertThat(Files.exists(path, LinkOption.NOFOLLOW_LINKS))
+                    .as("whether the socket file %s is still there after the listener was closed and serve returned", path).isFalse();
+        }
+    }
+
+    @Graded(points = 1, hint = "SocketChannel.open(address) connects a channel of the address's family. See \"Code for any family\".")
+    @Test
+    void client_echoes_over_tcp_ipv4(Script script) throws Exception {
+        try (var peer = ChannelEchoPeer.on(new InetSocketAddress(Loopback.ipv4(), 0))) {
+            assertClientEchoes(script, peer.address());
+        }
+    }
+
+    @Graded(points = 1, hint = "Keep the address as it came: the same SocketChannel.open(address) reaches ::1. "
+            + "See \"Code for any family\".")
+    @Test
+    void client_echoes_over_tcp_ipv6(Script script) throws Exception {
+        Loopback.assumeIpv6();
+        try (var peer = ChannelEchoPeer.on(new InetSocketAddress(Loopback.ipv6(), 0))) {
+            assertClientEchoes(script, peer.address());
+        }
+    }
+
+    @Graded(points = 2, hint = "SocketChannel.open() without an address makes an IP channel, which cannot connect to a "
+            + "path; SocketChannel.open(address) picks the family for you. See \"Code for any family\".")
+    @Test
+    void client_echoes_over_a_unix_domain_socket(Script script) throws Exception {
+        try (var directory = SocketDirectory.create(); var peer = ChannelEchoPeer.on(UnixDomainSocketAddress.of(directory.resolve("c.sock")))) {
+            assertClientEchoes(script, peer.address());
+        }
+    }
+
+    @Graded(points = 1, hint = "The timeout bounds the whole conversation in every family; a timer that closes the channel "
+            + "works for all of them. See \"No read timeout\".")
+    @Test
+    void client_gives_up_on_a_silent_server_in_either_family(Script script) throws Exception {
+        try (var directory = SocketDirectory.create();
+             var silentLocal = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+             var silentTcp = ServerSocketChannel.open(StandardProtocolFamily.INET)) {
+            // Bound and listening, never accepting: a connection completes, and nothing ever answers.
+            silentLocal.bind(UnixDomainSocketAddress.of(directory.resolve("quiet.sock")));
+            silentTcp.bind(new InetSocketAddress(Loopback.ipv4(), 0));
+            for (SocketAddress silent : List.of(silentLocal.getLocalAddress(), silentTcp.getLocalAddress())) {
+                long started = System.nanoTime();
+                Throwable thrown = catchThrowable(() -> echoAll(script).within(Duration.ofSeconds(10))
+                        .call(silent, List.of("anyone there?"), Duration.ofMillis(500)));
+                assertThat(thrown).as("what echoAll(%s, [\"anyone there?\"], 500 ms) did against a server that never answers",
+                        silent).isInstanceOf(SocketTimeoutException.class);
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).as("how long echoAll took with a timeout of 500 ms")
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(400));
+            }
+        }
+    }
+
+    @Graded(points = 2, hint = "main reads ADDRESS as a path when it has a /, else as HOST:PORT; with --serve it prints "
+            + "\"Serving at ADDRESS\" and serves there.")
+    @Test
+    void main_serves_and_echoes_over_a_path_and_over_tcp(Script script) throws Exception {
+        try (var directory = SocketDirectory.create()) {
+            Path path = directory.resolve("main.sock");
+            try (MainProcess local = script.startMain("--serve", path.toString());
+                 MainProcess tcp = script.startMain("--serve", "127.0.0.1:0")) {
+                var serving = MainOutput.awaitLine(tcp, Pattern.compile("Serving at 127\\.0\\.0\\.1:(\\d+)"), Duration.ofSeconds(15),
+                        "With --serve 127.0.0.1:0, main should print \"Serving at 127.0.0.1:PORT\" with the port it got.");
+                var address = new InetSocketAddress(Loopback.ipv4(), Integer.parseInt(serving.group(1)));
+                try (var client = ChannelTestClient.connect(address)) {
+                    assertEcho(utf8("over tcp"), client.exchange(utf8("over tcp"), REPLY_WITHIN), "to `" + tcp.commandLine() + "`");
+                }
+                MainOutput.awaitLine(local, Pattern.compile("Serving at " + Pattern.quote(path.toString())), Duration.ofSeconds(15),
+                        "With --serve " + path + ", main should print \"Serving at " + path + "\".");
+                // Last: once a main has exited, the waits of this test stop early.
+                try (MainProcess client = script.startMain(path.toString(), "Hello £€", "bye")) {
+                    assertThat(client.awaitExit(Duration.ofSeconds(20))).as("exit status of `%s`\n%s", client.commandLine(),
+                            client.transcript()).isZero();
+                    assertThat(client.stdout()).as("what `%s` printed", client.commandLine()).contains("RCVD \"Hello £€\"");
+                }
+            }
+            try (MainProcess bad = script.startMain("--serve")) {
+                assertThat(bad.awaitExit(Duration.ofSeconds(15))).as("exit status of `%s`", bad.commandLine()).isEqualTo(2);
+                assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
+            }
+        }
+    }
+
+    private static void assertServes(Script script, SocketAddress address, String where) throws Exception {
+        try (ServerSocketChannel listener = listen(script).call(address); var server = Serving.start(serve(script), listener)) {
+            SocketAddress bound = listener.getLocalAddress();
+            assertThat(bound).as("where the listener from listen(%s) is bound", where).isNotNull();
+            if (bound instanceof InetSocketAddress inet) {
+                assertThat(inet.getPort()).as("the port of the listener from listen(%s): port 0 asks the system for one", where)
+                        .isPositive();
+            }
+            try (var client = ChannelTestClient.connect(bound)) {
+                for (String message : List.of("Hello £€", "a second message")) {
+                    assertEcho(utf8(message), client.exchange(utf8(message), REPLY_WITHIN), "to " + bound);
+                }
+                client.shutdownOutput();
+                assertThat(client.awaitEndOfStream(REPLY_WITHIN)).as("the server closed the connection the client ended").isTrue();
+            }
+            server.stop();
+        }
+    }
+
+    private static void assertClientEchoes(Script script, SocketAddress server) {
+        List<?> echoes = echoAll(script).within(Duration.ofSeconds(10)).call(server, LINES, TIMEOUT);
+        assertThat(echoes).as("echoAll(%s, %s, 5 s) against a reference echo server", server, LINES).isEqualTo(LINES);
+    }
+}

@@ -1,0 +1,258 @@
+package netbasics.chapters.local;
+
+import static netbasics.fixtures.Bytes.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Pattern;
+import netbasics.fixtures.Bytes;
+import netbasics.fixtures.ChannelEchoPeer;
+import netbasics.fixtures.ChannelTestClient;
+import netbasics.fixtures.SocketDirectory;
+import netbasics.grading.Contract;
+import netbasics.grading.Exercise;
+import netbasics.grading.Graded;
+import netbasics.grading.MainProcess;
+import netbasics.grading.Script;
+import netbasics.grading.Serving;
+import org.junit.jupiter.api.Test;
+
+@Exercise(chapter = "05-local", script = "LocalEchoServer")
+public class LocalEchoServerTest {
+
+    private static final Duration REPLY_WITHIN = Duration.ofSeconds(3);
+
+    private static Contract listen(Script script) {
+        return script.method("listen", ServerSocketChannel.class, Path.class);
+    }
+
+    private static Contract serve(Script script) {
+        return script.method("serve", void.class, ServerSocketChannel.class);
+    }
+
+    @Graded(points = 2, hint = "listen opens a ServerSocketChannel of the UNIX family and binds it to "
+            + "UnixDomainSocketAddress.of(path); serve echoes like chapter 03's server. See \"Same API, another family\".")
+    @Test
+    void echoes_what_a_client_sends_over_a_socket_file(Script script) throws Exception {
+        try (var directory = SocketDirectory.create()) {
+            Path path = directory.resolve("echo.sock");
+            try (ServerSocketChannel listener = listen(script).call(path); var server = Serving.start(serve(script), listener)) {
+                assertThat(isSocket(path)).as("after listen(%s), a socket file at that path", path).isTrue();
+                try (var client = ChannelTestClient.connect(UnixDomainSocketAddress.of(path))) {
+                    for (String message : List.of("Hello £€", "a second message on the same connection", "and a third")) {
+                        assertEcho(utf8(message), client.exchange(utf8(message), REPLY_WITHIN), "over " + path);
+                    }
+                    client.shutdownOutput();
+                    assertThat(client.awaitEndOfStream(REPLY_WITHIN))
+                            .as("The client ended its side (shutdownOutput) after its echoes; the server should then close the "
+                                    + "connection, and the client read the end of the stream within %d ms", REPLY_WITHIN.toMillis())
+                            .isTrue();
+                }
+                server.stop();
+            }
+        }
+    }
+
+    @Graded(points = 1, hint = "Write back exactly the bytes each read brought: flip the buffer before writing, clear it "
+            + "after. See \"Same API, another family\".")
+    @Test
+    void echoes_a_megabyte_intact(Script script) throws Exception {
+        byte[] message = new byte[1 << 20];
+        new Random(5005).nextBytes(message);
+        try (var directory = SocketDirectory.create()) {
+            Path path = directory.resolve("echo.sock");
+            try (ServerSocketChannel listener = listen(script).call(path); var server = Serving.start(serve(script), listener);
+                 var client = ChannelTestClient.connect(UnixDomainSocketAddress.of(path))) {
+                assertEcho(message, client.exchange(message, Duration.ofSeconds(10)), "while reading the echo");
+                server.stop();
+            }
+        }
+    }
+
+    @Graded(points = 2, hint = "Hand each accepted channel to a thread of its own and go straight back to accept. "
+            + "See \"Same API, another family\".")
+    @Test
+    void serves_several_clients_at_once(Script script) throws Exception {
+        try (var directory = SocketDirectory.create()) {
+            Path path = directory.resolve("echo.sock");
+            List<ChannelTestClient> clients = new ArrayList<>();
+            try (ServerSocketChannel listener = listen(script).call(path); var server = Serving.start(serve(script), listener)) {
+                for (int c = 0; c < 3; c++) {
+                    clients.add(ChannelTestClient.connect(UnixDomainSocketAddress.of(path)));
+                    clients.get(c).send(utf8("client " + c + " is here"), REPLY_WITHIN);
+                }
+                for (int c = 0; c < 3; c++) {
+                    assertEcho(utf8("client " + c + " is here"), clients.get(c).receive(16, REPLY_WITHIN),
+                            "while 2 other clients are connected");
+                }
+                server.stop();
+            } finally {
+                clients.forEach(ChannelTestClient::close);
+            }
+        }
+    }
+
+    @Graded(points = 2, hint = "A socket file whose server is gone stays behind, and bind fails on it (\"Address already "
+            + "in use\"). If connecting to it is refused, it is stale: delete it, then bind. See \"Cleaning up the socket file\".")
+    @Test
+    void removes_a_stale_socket_file_left_by_a_crash(Script script) throws Exception {
+        try (var directory = SocketDirectory.create()) {
+            Path path = directory.resolve("echo.sock");
+            try (var crashed = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                crashed.bind(UnixDomainSocketAddress.of(path)); // closed without removing its file, as after a crash
+            }
+            Throwable failure = catchThrowable(() -> listen(script).<ServerSocketChannel>call(path).close());
+            assertThat(failure).as("listen(%s) where a socket file was left behind by a server that is gone (connecting to it is "
+                    + "refused); the server should remove the stale file and bind", path).isNull();
+            try (ServerSocketChannel listener = listen(script).call(path); var server = Serving.start(serve(script), listener);
+                 var client = ChannelTestClient.connect(UnixDomainSocketAddress.of(path))) {
+                assertEcho(utf8("fresh start"), client.exchange(utf8("fresh start"), REPLY_WITHIN), "after replacing a stale socket file");
+                server.stop();
+            }
+        }
+    }
+
+    @Graded(points = 2, hint = "Only a socket may be deleted: read the file's type without following links (\"unix:mode\", "
+            + "or BasicFileAttributes.isOther) and refuse anything else with an IOException. See \"Cleaning up the socket file\".")
+    @Test
+    void refuses_to_delete_a_regular_file_or_a_directory_at_its_path(Script script) throws Exception {
+        try (var directory = SocketDirectory.create()) {
+            Path file = directory.resolve("notes.txt");
+            Files.writeString(file, "precious notes, not a socket");
+            Throwable failure = catchThrowable(() -> listen(script).<ServerSocketChannel>call(file).close());
+            assertThat(Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.readString(file).equals("precious notes, not a socket"))
+                    .as("A regular file holding \"precious notes, not a socket\" was at %s; after listen(%s) (which %s) it should "
+                            + "still be there, untouched", file, file, failure == null ? "returned" : "threw " + failure)
+                    .isTrue();
+            assertThat(failure).as("what listen(%s) threw when a regular file was at the path", file).isInstanceOf(IOException.class);
+
+            Path folder = directory.resolve("folder");
+            Files.createDirectory(folder);
+            Files.writeString(folder.resolve("inside.txt"), "keep me");
+            failure = catchThrowable(() -> listen(script).<ServerSocketChannel>call(folder).close());
+            assertThat(Files.exists(folder.resolve("inside.txt")))
+                    .as("a directory with a file inside was at %s; after listen (which %s), the file inside should still exist",
+                            folder, failure == null ? "returned" : "threw " + failure)
+                    .isTrue();
+            assertThat(failure).as("what listen(%s) threw when a directory was at the path", folder).isInstanceOf(IOException.class);
+        }
+    }
+
+    @Graded(points = 2, hint = "A socket file on which a server still listens is not stale: connecting to it succeeds. Fail "
+            + "(BindException) and leave it alone. See \"Cleaning up the socket file\".")
+    @Test
+    void refuses_to_take_over_a_socket_another_server_listens_on(Script script) throws Exception {
+        try (var directory = SocketDirectory.create()) {
+            Path path = directory.resolve("busy.sock");
+            try (var other = ChannelEchoPeer.on(UnixDomainSocketAddress.of(path))) {
+                ServerSocketChannel[] taken = new ServerSocketChannel[1];
+                Throwable failure = catchThrowable(() -> taken[0] = listen(script).call(path));
+                if (taken[0] != null) {
+                    taken[0].close();
+                }
+                assertThat(failure).as("what listen(%s) did while another server was listening there: it should refuse "
+                        + "with an IOException, as bind does for a TCP port in use", path).isInstanceOf(IOException.class);
+                try (var client = ChannelTestClient.connect(UnixDomainSocketAddress.of(path))) {
+                    assertEcho(utf8("still mine?"), client.exchange(utf8("still mine?"), REPLY_WITHIN),
+                            "to the server that was listening at " + path + " before listen was called");
+                }
+            }
+        }
+    }
+
+    @Graded(points = 2, hint = "Closing a Unix-domain channel does not remove its file. Remember the path before the loop "
+            + "(getLocalAddress), and delete the file when accept reports the listener closed. See \"Cleaning up the socket file\".")
+    @Test
+    void removes_its_socket_file_when_its_listener_is_closed_and_leaves_conversations_running(Script script) throws Exception {
+        try (var directory = SocketDirectory.create()) {
+            Path path = directory.resolve("echo.sock");
+            try (ServerSocketChannel listener = listen(script).call(path); var server = Serving.start(serve(script), listener);
+                 var client = ChannelTestClient.connect(UnixDomainSocketAddress.of(path))) {
+                assertEcho(utf8("before"), client.exchange(utf8("before"), REPLY_WITHIN), "before the listener was closed");
+                server.stop();
+                assertThat(Files.exists(path, LinkOption.NOFOLLOW_LINKS))
+                        .as("whether the socket file %s is still there after the listener was closed and serve returned", path)
+                        .isFalse();
+                assertEcho(utf8("after £€"), client.exchange(utf8("after £€"), REPLY_WITHIN),
+                        "on a connection accepted before the listener was closed");
+            }
+        }
+    }
+
+    @Graded(points = 1, hint = "A client that vanishes ends its own conversation with an IOException; catch it there and "
+            + "let the server go on.")
+    @Test
+    void survives_clients_that_vanish(Script script) throws Exception {
+        try (var directory = SocketDirectory.create()) {
+            Path path = directory.resolve("echo.sock");
+            try (ServerSocketChannel listener = listen(script).call(path); var server = Serving.start(serve(script), listener)) {
+                try (var rude = ChannelTestClient.connect(UnixDomainSocketAddress.of(path))) {
+                    rude.send(new byte[200_000], REPLY_WITHIN); // and leaves without reading the echo
+                }
+                try (var quiet = ChannelTestClient.connect(UnixDomainSocketAddress.of(path))) {
+                    quiet.shutdownOutput();
+                }
+                try (var next = ChannelTestClient.connect(UnixDomainSocketAddress.of(path))) {
+                    assertEcho(utf8("still there?"), next.exchange(utf8("still there?"), REPLY_WITHIN),
+                            "after one client left without reading its echo and one left without a word");
+                }
+                assertThat(server.call().isRunning()).as("serve is still running after clients vanished").isTrue();
+                server.stop();
+            }
+        }
+    }
+
+    @Graded(points = 2, hint = "main binds --path with listen, prints \"Serving at PATH\", and on Ctrl-C closes the listener "
+            + "so that serve removes the socket file. See \"Cleaning up the socket file\".")
+    @Test
+    void main_serves_at_its_path_and_removes_the_file_when_stopped(Script script) throws Exception {
+        try (var directory = SocketDirectory.create()) {
+            Path path = directory.resolve("main.sock");
+            try (MainProcess main = script.startMain("--path", path.toString())) {
+                MainOutput.awaitLine(main, Pattern.compile("Serving at " + Pattern.quote(path.toString())), Duration.ofSeconds(15),
+                        "With --path " + path + ", main should print \"Serving at " + path + "\" once bound.");
+                try (var client = ChannelTestClient.connect(UnixDomainSocketAddress.of(path))) {
+                    assertEcho(utf8("hello main"), client.exchange(utf8("hello main"), REPLY_WITHIN), "to `" + main.commandLine() + "`");
+                }
+                ProcessHandle process = ProcessHandle.current().children()
+                        .filter(p -> p.info().arguments().map(a -> List.of(a).contains(path.toString())).orElse(false))
+                        .findFirst().orElseThrow(() -> new AssertionError("cannot find the process of `" + main.commandLine() + "`"));
+                process.destroy(); // SIGTERM, as Ctrl-C or kill would stop it
+                main.awaitExit(Duration.ofSeconds(15));
+                assertThat(Files.exists(path, LinkOption.NOFOLLOW_LINKS))
+                        .as("whether %s is still there after `%s` was stopped with SIGTERM (Ctrl-C)\n%s", path, main.commandLine(),
+                                main.transcript())
+                        .isFalse();
+            }
+            try (MainProcess bad = script.startMain("--port", "8881")) {
+                assertThat(bad.awaitExit(Duration.ofSeconds(15))).as("exit status of `%s`", bad.commandLine()).isEqualTo(2);
+                assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
+            }
+        }
+    }
+
+    private static boolean isSocket(Path path) throws IOException {
+        // A socket is neither a regular file, nor a directory, nor a link: "other".
+        return Files.exists(path, LinkOption.NOFOLLOW_LINKS)
+                && Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther();
+    }
+
+    static void assertEcho(byte[] sent, byte[] echoed, String how) {
+        assertThat(echoed)
+                .as("Sent %d bytes (%s) %s; %d bytes came back (%s): %s", sent.length, Bytes.describe(sent), how, echoed.length,
+                        Bytes.describe(echoed), Bytes.firstDifference(sent, echoed))
+                .isEqualTo(sent);
+    }
+}
