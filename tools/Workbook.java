@@ -9,6 +9,7 @@
 //DEPS org.assertj:assertj-core:3.27.7
 //DEPS org.awaitility:awaitility:4.3.0
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
+//DEPS dnsjava:dnsjava:3.7.1
 //
 // The grading harness, the fixtures and every chapter's suite, found afresh on each run (a new
 // chapter's suite is picked up by itself), plus the JUnit settings that a Maven run reads too.

@@ -40,7 +40,8 @@ class WorkbookCommandTest {
         String script = Files.readString(SCRIPT, StandardCharsets.UTF_8);
         for (String[] library : new String[][] {
                 {"junit.version", "org.junit:junit-bom:"}, {"assertj.version", "org.assertj:assertj-core:"},
-                {"awaitility.version", "org.awaitility:awaitility:"}, {"jackson.version", "com.fasterxml.jackson.core:jackson-databind:"}}) {
+                {"awaitility.version", "org.awaitility:awaitility:"}, {"jackson.version", "com.fasterxml.jackson.core:jackson-databind:"},
+                {"dnsjava.version", "dnsjava:dnsjava:"}}) {
             Matcher version = Pattern.compile("<" + Pattern.quote(library[0]) + ">([^<]+)<").matcher(pom);
             assertThat(version.find()).as("pom.xml names %s", library[0]).isTrue();
             assertThat(script).as("tools/Workbook.java asks for %s at pom.xml's %s", library[1], library[0])
