@@ -36,11 +36,12 @@ public final class MainProcess implements AutoCloseable {
         drain(process.getErrorStream(), stderr);
     }
 
-    static MainProcess start(Script script, String... arguments) {
+    static MainProcess start(Script script, List<String> jvmOptions, String... arguments) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-Dfile.encoding=ISO-8859-1", "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8",
-                "-cp", script.classes().toString(), script.name()));
+                "-Dfile.encoding=ISO-8859-1", "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", script.classes().toString(), script.name()));
         command.addAll(List.of(arguments));
         String commandLine = "jbang " + Workbook.display(script.file()) + " " + String.join(" ", arguments);
         try {
