@@ -156,13 +156,15 @@ public class StubResolverTest {
                     .as("resolve(www.example.com, A)").containsExactlyInAnyOrder("192.0.2.1", "192.0.2.2");
             assertThat(texts(resolve(script).call(server.address(), "www.example.com", Type.AAAA, TIMEOUT, 2)))
                     .as("resolve(www.example.com, AAAA)").containsExactly(InetAddress.getByName("2001:db8::5").getHostAddress());
+            assertThat(texts(resolve(script).call(server.address(), "www.example.com.", Type.A, TIMEOUT, 2)))
+                    .as("resolve(www.example.com., A): the final dot changes nothing").containsExactlyInAnyOrder("192.0.2.1", "192.0.2.2");
             List<Message> queries = server.udpQueries();
             for (Message query : queries) {
                 assertThat(query.getHeader().getFlag(Flags.RD)).as("the RD flag of the query %s", query).isTrue();
                 assertThat(query.getQuestion().getName()).isEqualTo(Name.fromString("www.example.com."));
             }
-            assertThat(queries.stream().map(q -> q.getHeader().getID()).distinct())
-                    .as("ids of two queries: each should be chosen afresh (at random)").hasSize(2);
+            assertThat(queries.stream().map(q -> q.getHeader().getID()).distinct().count())
+                    .as("distinct ids among three queries: each id should be chosen afresh, at random").isGreaterThanOrEqualTo(2);
         }
     }
 
@@ -208,8 +210,12 @@ public class StubResolverTest {
     void main_prints_the_answers(Script script) throws Exception {
         try (var server = DnsTestServer.start().cname("www.example.com", "web.example.com").a("web.example.com", "198.51.100.3");
              MainProcess main = script.startMain("--server", "127.0.0.1:" + server.address().getPort(), "www.example.com", "--type", "A")) {
-            main.awaitLine(Pattern.compile("www\\.example\\.com\\s+A\\s+198\\.51\\.100\\.3"), Duration.ofSeconds(15));
-            assertThat(main.awaitExit(Duration.ofSeconds(15))).as("exit status of `%s`", main.commandLine()).isZero();
+            int exit = main.awaitExit(Duration.ofSeconds(20));
+            Pattern answer = Pattern.compile("www\\.example\\.com\\s+A\\s+198\\.51\\.100\\.3");
+            assertThat(main.stdout().lines()).as("`%s` should print the line \"www.example.com  A  198.51.100.3\" "
+                    + "(www.example.com is an alias of web.example.com, which has that address). %s", main.commandLine(), main.transcript())
+                    .anyMatch(line -> answer.matcher(line).find());
+            assertThat(exit).as("exit status of `%s`", main.commandLine()).isZero();
         }
         try (MainProcess bad = script.startMain("www.example.com")) {
             assertThat(bad.awaitExit(Duration.ofSeconds(15))).as("exit status of `%s` (no --server)", bad.commandLine()).isEqualTo(2);
