@@ -23,17 +23,19 @@ import org.awaitility.core.ConditionTimeoutException;
 public final class MainProcess implements AutoCloseable {
 
     private static final Pattern TODO = Pattern.compile("UnsupportedOperationException: (TODO.*)");
+    /** How long, once the process has ended, its output may take to be read to the end. */
+    private static final Duration OUTPUT_AFTER_EXIT = Duration.ofSeconds(5);
 
     private final String commandLine;
     private final Process process;
     private final StringBuffer stdout = new StringBuffer();
     private final StringBuffer stderr = new StringBuffer();
+    private final List<Thread> readers;
 
     private MainProcess(String commandLine, Process process) {
         this.commandLine = commandLine;
         this.process = process;
-        drain(process.getInputStream(), stdout);
-        drain(process.getErrorStream(), stderr);
+        this.readers = List.of(drain(process.getInputStream(), stdout), drain(process.getErrorStream(), stderr));
     }
 
     static MainProcess start(Script script, List<String> jvmOptions, String... arguments) {
@@ -70,6 +72,14 @@ public final class MainProcess implements AutoCloseable {
             await().atMost(bound).pollInterval(Duration.ofMillis(20)).until(() -> !process.isAlive());
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("`" + commandLine + "` was still running after " + bound.toMillis() + " ms.\n" + transcript());
+        }
+        // The last lines it printed may still be in the pipe: read them before anyone looks at the output.
+        for (Thread reader : readers) {
+            try {
+                reader.join(OUTPUT_AFTER_EXIT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         return process.exitValue();
     }
@@ -135,8 +145,8 @@ public final class MainProcess implements AutoCloseable {
         return text.isEmpty() ? "    (nothing)\n" : text.lines().map(l -> "    " + l + "\n").reduce("", String::concat);
     }
 
-    private static void drain(InputStream stream, StringBuffer into) {
-        Thread.ofPlatform().daemon().name("main output").start(() -> {
+    private static Thread drain(InputStream stream, StringBuffer into) {
+        return Thread.ofPlatform().daemon().name("main output").start(() -> {
             byte[] buffer = new byte[8192];
             try (stream) {
                 // Decoding per chunk would split characters; the output is short, so keep the bytes and decode whole.
