@@ -10,6 +10,8 @@
 //DEPS org.awaitility:awaitility:4.3.0
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 //DEPS org.bouncycastle:bcpkix-jdk18on:1.87
+//DEPS dnsjava:dnsjava:3.7.1
+//DEPS org.slf4j:slf4j-nop:1.7.36
 //
 // The grading harness, the fixtures and every chapter's suite, found afresh on each run (a new
 // chapter's suite is picked up by itself), plus the JUnit settings that a Maven run reads too.

@@ -23,24 +23,27 @@ import org.awaitility.core.ConditionTimeoutException;
 public final class MainProcess implements AutoCloseable {
 
     private static final Pattern TODO = Pattern.compile("UnsupportedOperationException: (TODO.*)");
+    /** How long, once the process has ended, its output may take to be read to the end. */
+    private static final Duration OUTPUT_AFTER_EXIT = Duration.ofSeconds(5);
 
     private final String commandLine;
     private final Process process;
     private final StringBuffer stdout = new StringBuffer();
     private final StringBuffer stderr = new StringBuffer();
+    private final List<Thread> readers;
 
     private MainProcess(String commandLine, Process process) {
         this.commandLine = commandLine;
         this.process = process;
-        drain(process.getInputStream(), stdout);
-        drain(process.getErrorStream(), stderr);
+        this.readers = List.of(drain(process.getInputStream(), stdout), drain(process.getErrorStream(), stderr));
     }
 
-    static MainProcess start(Script script, String... arguments) {
+    static MainProcess start(Script script, List<String> jvmOptions, String... arguments) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-Dfile.encoding=ISO-8859-1", "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8",
-                "-cp", script.classes().toString(), script.name()));
+                "-Dfile.encoding=ISO-8859-1", "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", script.classes().toString(), script.name()));
         command.addAll(List.of(arguments));
         String commandLine = "jbang " + Workbook.display(script.file()) + " " + String.join(" ", arguments);
         try {
@@ -69,6 +72,14 @@ public final class MainProcess implements AutoCloseable {
             await().atMost(bound).pollInterval(Duration.ofMillis(20)).until(() -> !process.isAlive());
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("`" + commandLine + "` was still running after " + bound.toMillis() + " ms.\n" + transcript());
+        }
+        // The last lines it printed may still be in the pipe: read them before anyone looks at the output.
+        for (Thread reader : readers) {
+            try {
+                reader.join(OUTPUT_AFTER_EXIT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         return process.exitValue();
     }
@@ -134,8 +145,8 @@ public final class MainProcess implements AutoCloseable {
         return text.isEmpty() ? "    (nothing)\n" : text.lines().map(l -> "    " + l + "\n").reduce("", String::concat);
     }
 
-    private static void drain(InputStream stream, StringBuffer into) {
-        Thread.ofPlatform().daemon().name("main output").start(() -> {
+    private static Thread drain(InputStream stream, StringBuffer into) {
+        return Thread.ofPlatform().daemon().name("main output").start(() -> {
             byte[] buffer = new byte[8192];
             try (stream) {
                 // Decoding per chunk would split characters; the output is short, so keep the bytes and decode whole.

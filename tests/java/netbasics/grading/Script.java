@@ -7,6 +7,7 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -94,7 +95,15 @@ public final class Script {
 
     /** Starts the script's {@code main} in a JVM of its own, as {@code jbang} would run it. */
     public MainProcess startMain(String... arguments) {
-        return MainProcess.start(this, arguments);
+        return MainProcess.start(this, List.of(), arguments);
+    }
+
+    /**
+     * Like {@link #startMain}, with options for the new JVM itself, such as
+     * {@code -Djdk.net.hosts.file=...}: properties that must be set before the JDK reads them once.
+     */
+    public MainProcess startMainWith(List<String> jvmOptions, String... arguments) {
+        return MainProcess.start(this, jvmOptions, arguments);
     }
 
     private String missing(String expected, Class<?> type, String methodName) {
