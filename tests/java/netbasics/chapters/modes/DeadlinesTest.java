@@ -178,14 +178,16 @@ public class DeadlinesTest {
              MainProcess slow = script.startMain("--host", "127.0.0.1", "--port", port(slowServer), "--deadline", "1000");
              Socket promptPeer = accept(promptServer); Socket slowPeer = accept(slowServer);
              var trickle = Trickle.start(slowPeer.getOutputStream(), (byte) 'z', TRICKLE, 400)) {
-            promptPeer.getOutputStream().write(utf8("hello there\r\n"));
-            assertThat(prompt.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s` once it had its line\n%s",
-                    prompt.commandLine(), prompt.transcript()).isZero();
-            assertThat(prompt.stdout()).as("what `%s` printed when the server sent \"hello there\\r\\n\"", prompt.commandLine())
-                    .contains("Line: hello there");
-            assertThat(slow.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s` while a byte came every 50 ms\n%s",
-                    slow.commandLine(), slow.transcript()).isEqualTo(1);
-            assertThat(slow.stdout()).as("what `%s` printed", slow.commandLine()).contains("Too slow");
+            MainFailures.explaining(prompt, () -> {
+                promptPeer.getOutputStream().write(utf8("hello there\r\n"));
+                assertThat(prompt.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s` once it had its line\n%s",
+                        prompt.commandLine(), prompt.transcript()).isZero();
+                assertThat(prompt.stdout()).as("what `%s` printed when the server sent \"hello there\\r\\n\"", prompt.commandLine())
+                        .contains("Line: hello there");
+                assertThat(slow.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s` while a byte came every 50 ms\n%s",
+                        slow.commandLine(), slow.transcript()).isEqualTo(1);
+                assertThat(slow.stdout()).as("what `%s` printed", slow.commandLine()).contains("Too slow");
+            });
         }
     }
 

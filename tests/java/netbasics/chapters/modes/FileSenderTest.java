@@ -134,11 +134,13 @@ public class FileSenderTest {
             String port = String.valueOf(((java.net.InetSocketAddress) listener.getLocalAddress()).getPort());
             try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", port, "--offset", "1000", file.toString());
                  var receiver = Receiver.accept(listener, true)) {
-                byte[] got = receiver.await(WITHIN).bytes();
-                byte[] expected = Arrays.copyOfRange(content, 1000, content.length);
-                assertThat(got).as("what `%s` sent: %d bytes, %s\n%s", main.commandLine(), got.length,
-                        Bytes.firstDifference(expected, got), main.transcript()).isEqualTo(expected);
-                assertThat(main.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", main.commandLine()).isZero();
+                MainFailures.explaining(main, () -> {
+                    byte[] got = receiver.await(WITHIN).bytes();
+                    byte[] expected = Arrays.copyOfRange(content, 1000, content.length);
+                    assertThat(got).as("what `%s` sent: %d bytes, %s\n%s", main.commandLine(), got.length,
+                            Bytes.firstDifference(expected, got), main.transcript()).isEqualTo(expected);
+                    assertThat(main.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", main.commandLine()).isZero();
+                });
             }
         }
     }

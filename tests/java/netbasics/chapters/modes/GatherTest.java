@@ -126,9 +126,12 @@ public class GatherTest {
             String port = String.valueOf(((InetSocketAddress) listener.getLocalAddress()).getPort());
             try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", port, "hello");
                  var receiver = Receiver.accept(listener, true)) {
-                byte[] got = receiver.await(WITHIN).bytes();
-                byte[] expected = concat(new byte[] {0, 0, 0, 5}, utf8("hello"));
-                assertThat(got).as("what `%s` sent: %s\n%s", main.commandLine(), Bytes.describe(got), main.transcript()).isEqualTo(expected);
+                MainFailures.explaining(main, () -> {
+                    byte[] got = receiver.await(WITHIN).bytes();
+                    byte[] expected = concat(new byte[] {0, 0, 0, 5}, utf8("hello"));
+                    assertThat(got).as("what `%s` sent: %s\n%s", main.commandLine(), Bytes.describe(got), main.transcript())
+                            .isEqualTo(expected);
+                });
             }
         }
     }

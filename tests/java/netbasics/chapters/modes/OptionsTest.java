@@ -138,9 +138,11 @@ public class OptionsTest {
     @Test
     void main_shows_the_options_at_work(Script script) throws Exception {
         try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", "0")) {
-            assertThat(main.awaitExit(Duration.ofSeconds(20))).as("exit status of `%s`\n%s", main.commandLine(), main.transcript())
-                    .isZero();
-            assertThat(main.stdout()).as("what `%s` printed", main.commandLine()).contains("TCP_NODELAY true").contains("SO_LINGER 0");
+            MainFailures.explaining(main, () -> {
+                assertThat(main.awaitExit(Duration.ofSeconds(20))).as("exit status of `%s`\n%s", main.commandLine(), main.transcript())
+                        .isZero();
+                assertThat(main.stdout()).as("what `%s` printed", main.commandLine()).contains("TCP_NODELAY true").contains("SO_LINGER 0");
+            });
         }
     }
 

@@ -233,14 +233,16 @@ public class SelectorEchoServerTest {
     @Test
     void main_serves_at_the_address_it_prints(Script script) throws Exception {
         try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", "0"); var clients = new Clients()) {
-            var serving = main.awaitLine(Pattern.compile("Serving at (127\\.0\\.0\\.1):(\\d+)"), Duration.ofSeconds(10));
-            var address = new InetSocketAddress(InetAddress.getByName(serving.group(1)), Integer.parseInt(serving.group(2)));
-            for (int c = 0; c < 3; c++) {
-                clients.add(TcpTestClient.connect(address)).send(utf8("client " + c));
-            }
-            for (int c = 0; c < 3; c++) {
-                assertEcho(utf8("client " + c), clients.get(c).receive(8, REPLY_WITHIN), "to `" + main.commandLine() + "`");
-            }
+            MainFailures.explaining(main, () -> {
+                var serving = main.awaitLine(Pattern.compile("Serving at (127\\.0\\.0\\.1):(\\d+)"), Duration.ofSeconds(10));
+                var address = new InetSocketAddress(InetAddress.getByName(serving.group(1)), Integer.parseInt(serving.group(2)));
+                for (int c = 0; c < 3; c++) {
+                    clients.add(TcpTestClient.connect(address)).send(utf8("client " + c));
+                }
+                for (int c = 0; c < 3; c++) {
+                    assertEcho(utf8("client " + c), clients.get(c).receive(8, REPLY_WITHIN), "to `" + main.commandLine() + "`");
+                }
+            });
         }
         try (MainProcess bad = script.startMain("--port", "many")) {
             assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isEqualTo(2);

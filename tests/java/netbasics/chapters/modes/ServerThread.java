@@ -20,9 +20,13 @@ final class ServerThread {
         this.thread = thread;
     }
 
-    /** The running thread whose name is {@code name} (the grading harness names it after the call). */
+    /**
+     * The newest running thread named {@code name} (the grading harness names it after the call):
+     * the newest, in case a server of an earlier test has not ended.
+     */
     static ServerThread named(String name) {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst()
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name))
+                .max(java.util.Comparator.comparingLong(Thread::threadId))
                 .map(ServerThread::new)
                 .orElseThrow(() -> new AssertionError("no running thread named '" + name + "': has serve returned?"));
     }
