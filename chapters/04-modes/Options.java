@@ -1,0 +1,130 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 21+
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+/**
+ * The socket options that change what a program can observe, each set the way it takes effect:
+ * {@code TCP_NODELAY} so that small writes leave at once, {@code SO_REUSEADDR} so that a server
+ * can bind its port again right after it stopped, {@code SO_LINGER} 0 so that closing resets the
+ * connection, and the buffer sizes, set before connecting.
+ *
+ * <pre>jbang options [--host HOST] [--port PORT]</pre>
+ */
+public class Options {
+
+    static final String DEFAULT_HOST = "localhost";
+    static final int DEFAULT_PORT = 8881;
+
+    /** Switches Nagle's algorithm off on {@code socket}: every write is sent at once, however small. */
+    public static void sendImmediately(Socket socket) throws IOException {
+        // TODO Switch Nagle's algorithm off on the socket. See "Socket options that matter" in README.md.
+        throw new UnsupportedOperationException("TODO sendImmediately: TCP_NODELAY (README.md, \"Socket options that matter\")");
+    }
+
+    /**
+     * A listener bound to {@code address} even while connections of an earlier listener on the
+     * same port linger in TIME_WAIT: SO_REUSEADDR, set before binding.
+     */
+    public static ServerSocket rebindableListener(InetSocketAddress address) throws IOException {
+        // TODO Make an unbound listener, allow it to share its port with connections in TIME_WAIT, then bind it.
+        //  See "Socket options that matter" in README.md.
+        throw new UnsupportedOperationException("TODO rebindableListener: SO_REUSEADDR before bind (README.md, \"Socket options that matter\")");
+    }
+
+    /** Makes a later {@code close()} of {@code socket} reset the connection (RST) at once: SO_LINGER on, 0 seconds. */
+    public static void resetOnClose(Socket socket) throws IOException {
+        // TODO Make close() reset the connection instead of ending it in order. See "Socket options that matter" in README.md.
+        throw new UnsupportedOperationException("TODO resetOnClose: SO_LINGER 0 (README.md, \"Socket options that matter\")");
+    }
+
+    /**
+     * A new, unconnected socket whose receive and send buffers are asked to be {@code bytes} big;
+     * set before connecting, because the receive buffer decides the window TCP offers the peer
+     * when the connection is set up.
+     */
+    public static Socket withBuffers(int bytes) throws IOException {
+        // TODO Return a new, unconnected socket with both buffer sizes asked to be bytes. See "Socket options that matter"
+        //  in README.md.
+        throw new UnsupportedOperationException("TODO withBuffers: SO_RCVBUF and SO_SNDBUF before connecting (README.md, \"Socket options that matter\")");
+    }
+
+    public static void main(String[] args) throws IOException {
+        String host = DEFAULT_HOST;
+        int port = DEFAULT_PORT;
+        for (int i = 0; i < args.length; i += 2) {
+            String value = i + 1 < args.length ? args[i + 1] : usage("missing value after " + args[i]);
+            switch (args[i]) {
+                case "--host" -> host = value;
+                case "--port" -> port = port(value);
+                default -> usage("unknown option " + args[i]);
+            }
+        }
+        // Twenty round trips of two small writes and a one-byte answer, with Nagle's algorithm and without.
+        try (ServerSocket listener = rebindableListener(new InetSocketAddress(host, port))) {
+            System.out.println("Listening at " + listener.getInetAddress().getHostAddress() + ":" + listener.getLocalPort()
+                    + " (SO_REUSEADDR " + listener.getReuseAddress() + ")");
+            for (boolean immediately : new boolean[] {false, true}) {
+                try (Socket client = withBuffers(64 * 1024)) {
+                    if (immediately) {
+                        sendImmediately(client);
+                    }
+                    client.connect(listener.getLocalSocketAddress(), 2_000);
+                    try (Socket server = listener.accept()) {
+                        Thread.ofVirtual().start(() -> answerEveryTwoBytes(server));
+                        long started = System.nanoTime();
+                        OutputStream out = client.getOutputStream();
+                        InputStream in = client.getInputStream();
+                        for (int round = 0; round < 20; round++) {
+                            out.write('a');
+                            out.write('b');
+                            in.read();
+                        }
+                        System.out.printf("TCP_NODELAY %-5s: 20 round trips in %d ms (receive buffer %d bytes)%n", immediately,
+                                (System.nanoTime() - started) / 1_000_000, client.getReceiveBufferSize());
+                        resetOnClose(client);
+                    }
+                }
+            }
+        }
+        System.out.println("The client closed with SO_LINGER 0: the connection was reset, and no TIME_WAIT is left behind.");
+    }
+
+    private static void answerEveryTwoBytes(Socket server) {
+        try {
+            InputStream in = server.getInputStream();
+            OutputStream out = server.getOutputStream();
+            byte[] two = new byte[2];
+            while (in.readNBytes(two, 0, 2) == 2) {
+                out.write('!');
+            }
+        } catch (IOException reset) {
+            // the demonstration is over
+        }
+    }
+
+    static int port(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 0 && port <= 65_535) {
+                return port;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below, like a number out of range
+        }
+        usage("--port takes a number from 0 to 65535, not '" + text + "'");
+        return -1;
+    }
+
+    static String usage(String problem) {
+        System.err.println("Options: " + problem);
+        System.err.println("usage: Options [--host HOST] [--port PORT]");
+        System.exit(2);
+        return null;
+    }
+}

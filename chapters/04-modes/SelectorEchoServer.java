@@ -1,0 +1,78 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 21+
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+
+/**
+ * The echo server of chapter 03 on one thread: a selector watches the listening channel and every
+ * connection, all non-blocking, and the thread only ever does what can be done at once. Each
+ * connection keeps the bytes it still owes its client in a buffer of its own; while that buffer
+ * is not empty, the server waits for the client to make room (write interest) and reads nothing
+ * more from it, so a client that reads slowly slows down only itself.
+ *
+ * <pre>jbang selector-echo-server [--host HOST] [--port PORT]</pre>
+ */
+public class SelectorEchoServer {
+
+    static final String DEFAULT_HOST = "localhost";
+    static final int DEFAULT_PORT = 8881;
+    static final int BACKLOG = 1_024;
+    static final int BUFFER_SIZE = 16 * 1024;
+    /** How often an idle select looks whether the listener has been closed (closing it does not wake a select). */
+    static final long TICK_MILLIS = 100;
+
+    /**
+     * Serves every client of {@code listener} on the calling thread, until the listener is closed:
+     * then closes every connection it accepted and returns quietly. Each connection gets back
+     * every byte it sends, and is closed once its client has ended its stream and had all of its
+     * echo; a connection that fails (a reset) is closed and the others go on.
+     */
+    public static void serve(ServerSocketChannel listener) throws IOException {
+        // TODO On this one thread: register the listener with a selector for OP_ACCEPT, and every accepted connection,
+        //  non-blocking, for OP_READ with a buffer of its own; echo what each read brings, keep what a write could not
+        //  send and wait for OP_WRITE, close on end of stream or error; when the listener is closed, close every
+        //  connection and return. See "One thread, one selector" and "Partial writes and back-pressure" in README.md.
+        throw new UnsupportedOperationException("TODO serve: one selector, non-blocking echo (README.md, \"One thread, one selector\")");
+    }
+
+    public static void main(String[] args) throws IOException {
+        String host = DEFAULT_HOST;
+        int port = DEFAULT_PORT;
+        for (int i = 0; i < args.length; i += 2) {
+            String value = i + 1 < args.length ? args[i + 1] : usage("missing value after " + args[i]);
+            switch (args[i]) {
+                case "--host" -> host = value;
+                case "--port" -> port = port(value);
+                default -> usage("unknown option " + args[i]);
+            }
+        }
+        try (var listener = ServerSocketChannel.open()) {
+            listener.bind(new InetSocketAddress(host, port), BACKLOG);
+            var bound = (InetSocketAddress) listener.getLocalAddress();
+            System.out.println("Serving at " + bound.getAddress().getHostAddress() + ":" + bound.getPort() + " on one thread");
+            serve(listener);
+        }
+    }
+
+    static int port(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 0 && port <= 65_535) {
+                return port;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below, like a number out of range
+        }
+        usage("--port takes a number from 0 to 65535, not '" + text + "'");
+        return -1;
+    }
+
+    static String usage(String problem) {
+        System.err.println("SelectorEchoServer: " + problem);
+        System.err.println("usage: SelectorEchoServer [--host HOST] [--port PORT]");
+        System.exit(2);
+        return null;
+    }
+}

@@ -1,0 +1,158 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 21+
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Reads from a blocking socket before an overall deadline: exactly N bytes, or one line. A read
+ * timeout ({@code setSoTimeout}) bounds each single read, so a peer that trickles a byte now and
+ * then could hold a reader forever; a deadline bounds the whole message. On a timeout the thrown
+ * {@link SocketTimeoutException} says in {@code bytesTransferred} how much of the message was
+ * already consumed: 0 means the connection is exactly where it was, and can be read again.
+ *
+ * <pre>jbang deadlines [--host HOST] [--port PORT] [--deadline MILLIS]</pre>
+ */
+public class Deadlines {
+
+    static final String DEFAULT_HOST = "localhost";
+    static final int DEFAULT_PORT = 8881;
+    static final int DEFAULT_DEADLINE_MILLIS = 5_000;
+
+    /**
+     * Reads exactly {@code count} bytes from {@code socket}, all of them within {@code within} of
+     * the call. Throws {@link SocketTimeoutException} when the deadline passes first (its
+     * {@code bytesTransferred} is how many bytes were read by then), {@link EOFException} when the
+     * stream ends first. The socket's own read timeout is as it was when this returns or throws.
+     */
+    public static byte[] readExactly(Socket socket, int count, Duration within) throws IOException {
+        long deadline = System.nanoTime() + within.toNanos();
+        int previousTimeout = socket.getSoTimeout();
+        InputStream in = socket.getInputStream();
+        byte[] bytes = new byte[count];
+        int received = 0;
+        try {
+            while (received < count) {
+                // Each read may wait only for what is left of the deadline, not for a fresh timeout.
+                socket.setSoTimeout(millisLeft(deadline, within, received));
+                int n = in.read(bytes, received, count - received);
+                if (n == -1) {
+                    throw new EOFException("the stream ended after " + received + " of " + count + " bytes");
+                }
+                received += n;
+            }
+            return bytes;
+        } catch (SocketTimeoutException late) {
+            throw deadlinePassed(within, received);
+        } finally {
+            socket.setSoTimeout(previousTimeout);
+        }
+    }
+
+    /**
+     * Reads one line of UTF-8 text from {@code socket} within {@code within} of the call, and
+     * returns it without its {@code \n} or {@code \r\n}; null when the stream ends before any
+     * byte. Reads nothing past the line's end, so the next call finds the next line. Throws
+     * {@link SocketTimeoutException} (with {@code bytesTransferred} set) when the deadline passes
+     * first, {@link EOFException} when the stream ends inside a line. The socket's own read
+     * timeout is as it was when this returns or throws.
+     */
+    public static String readLine(Socket socket, Duration within) throws IOException {
+        long deadline = System.nanoTime() + within.toNanos();
+        int previousTimeout = socket.getSoTimeout();
+        InputStream in = socket.getInputStream();
+        var line = new ByteArrayOutputStream();
+        try {
+            while (true) {
+                socket.setSoTimeout(millisLeft(deadline, within, line.size()));
+                // One byte at a time: a bigger read could swallow the start of the next line.
+                int b = in.read();
+                if (b == -1) {
+                    if (line.size() == 0) {
+                        return null;
+                    }
+                    throw new EOFException("the stream ended inside a line, after " + line.size() + " bytes");
+                }
+                if (b == '\n') {
+                    byte[] bytes = line.toByteArray();
+                    int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                    return new String(bytes, 0, length, StandardCharsets.UTF_8);
+                }
+                line.write(b);
+            }
+        } catch (SocketTimeoutException late) {
+            throw deadlinePassed(within, line.size());
+        } finally {
+            socket.setSoTimeout(previousTimeout);
+        }
+    }
+
+    /** What is left before the deadline, in whole milliseconds, at least 1 (0 would mean "wait forever"). */
+    private static int millisLeft(long deadline, Duration within, int received) throws SocketTimeoutException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw deadlinePassed(within, received);
+        }
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Duration.ofNanos(left).toMillis()));
+    }
+
+    private static SocketTimeoutException deadlinePassed(Duration within, int received) {
+        var late = new SocketTimeoutException("the deadline of " + within.toMillis() + " ms passed after " + received + " bytes");
+        late.bytesTransferred = received; // 0: nothing consumed, the connection can be read again
+        return late;
+    }
+
+    public static void main(String[] args) throws IOException {
+        String host = DEFAULT_HOST;
+        int port = DEFAULT_PORT;
+        int deadline = DEFAULT_DEADLINE_MILLIS;
+        for (int i = 0; i < args.length; i += 2) {
+            String value = i + 1 < args.length ? args[i + 1] : usage("missing value after " + args[i]);
+            switch (args[i]) {
+                case "--host" -> host = value;
+                case "--port" -> port = number("--port", value, 0, 65_535);
+                case "--deadline" -> deadline = number("--deadline", value, 1, 3_600_000);
+                default -> usage("unknown option " + args[i]);
+            }
+        }
+        try (var socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), deadline);
+            System.out.println("Connected to " + host + ":" + port + "; waiting " + deadline + " ms for a line");
+            String line = readLine(socket, Duration.ofMillis(deadline));
+            System.out.println(line == null ? "The server closed without a line" : "Line: " + line);
+        } catch (SocketTimeoutException late) {
+            System.out.println("Too slow: " + late.getMessage());
+            System.exit(1);
+        } catch (IOException failed) {
+            System.out.println("Failed: " + failed);
+            System.exit(1);
+        }
+    }
+
+    static int number(String option, String text, int min, int max) {
+        try {
+            int number = Integer.parseInt(text);
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below, like a number out of range
+        }
+        usage(option + " takes a number from " + min + " to " + max + ", not '" + text + "'");
+        return -1;
+    }
+
+    static String usage(String problem) {
+        System.err.println("Deadlines: " + problem);
+        System.err.println("usage: Deadlines [--host HOST] [--port PORT] [--deadline MILLIS]");
+        System.exit(2);
+        return null;
+    }
+}

@@ -1,0 +1,156 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 21+
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Iterator;
+
+/**
+ * The echo server of chapter 03 on one thread: a selector watches the listening channel and every
+ * connection, all non-blocking, and the thread only ever does what can be done at once. Each
+ * connection keeps the bytes it still owes its client in a buffer of its own; while that buffer
+ * is not empty, the server waits for the client to make room (write interest) and reads nothing
+ * more from it, so a client that reads slowly slows down only itself.
+ *
+ * <pre>jbang selector-echo-server [--host HOST] [--port PORT]</pre>
+ */
+public class SelectorEchoServer {
+
+    static final String DEFAULT_HOST = "localhost";
+    static final int DEFAULT_PORT = 8881;
+    static final int BACKLOG = 1_024;
+    static final int BUFFER_SIZE = 16 * 1024;
+    /** How often an idle select looks whether the listener has been closed (closing it does not wake a select). */
+    static final long TICK_MILLIS = 100;
+
+    /**
+     * Serves every client of {@code listener} on the calling thread, until the listener is closed:
+     * then closes every connection it accepted and returns quietly. Each connection gets back
+     * every byte it sends, and is closed once its client has ended its stream and had all of its
+     * echo; a connection that fails (a reset) is closed and the others go on.
+     */
+    public static void serve(ServerSocketChannel listener) throws IOException {
+        Selector selector = Selector.open();
+        try {
+            listener.configureBlocking(false);
+            listener.register(selector, SelectionKey.OP_ACCEPT);
+            while (listener.isOpen()) {
+                selector.select(TICK_MILLIS);
+                for (Iterator<SelectionKey> ready = selector.selectedKeys().iterator(); ready.hasNext(); ) {
+                    SelectionKey key = ready.next();
+                    ready.remove(); // the selector only adds to this set: what was handled must be taken out
+                    if (!key.isValid()) {
+                        continue;
+                    }
+                    if (key.isAcceptable()) {
+                        accept(listener, selector);
+                    } else {
+                        converse(key);
+                    }
+                }
+            }
+        } catch (ClosedChannelException closed) {
+            // the listener was closed between two looks: that is the signal to stop
+        } finally {
+            for (SelectionKey key : selector.keys()) {
+                if (key.channel() instanceof SocketChannel connection) {
+                    connection.close(); // the listener is the caller's; the connections are ours to end
+                }
+            }
+            selector.close();
+        }
+    }
+
+    private static void accept(ServerSocketChannel listener, Selector selector) throws IOException {
+        SocketChannel connection;
+        while ((connection = listener.accept()) != null) { // non-blocking: null once nobody else is waiting
+            connection.configureBlocking(false);
+            connection.setOption(StandardSocketOptions.TCP_NODELAY, true); // each echo leaves at once (chapter 03, Nagle)
+            // The buffer starts empty, ready to be drained: position == limit == 0.
+            connection.register(selector, SelectionKey.OP_READ, ByteBuffer.allocate(BUFFER_SIZE).flip());
+        }
+    }
+
+    /**
+     * One step of one conversation. Between steps the connection's buffer holds what is still owed
+     * to the client (position to limit): empty while the server reads, not empty while it waits for
+     * the client to make room.
+     */
+    private static void converse(SelectionKey key) {
+        var connection = (SocketChannel) key.channel();
+        var owed = (ByteBuffer) key.attachment();
+        try {
+            if (key.isReadable()) {
+                owed.clear();
+                int n = connection.read(owed);
+                owed.flip();
+                if (n == -1) {
+                    connection.close(); // the client is done and has had all its echo: so are we
+                    return;
+                }
+            }
+            connection.write(owed); // takes what fits in the socket's send buffer: all, some, or none
+            if (owed.hasRemaining()) {
+                // The client reads slowly: wait until it makes room, and read nothing more from it meanwhile.
+                key.interestOps(SelectionKey.OP_WRITE);
+            } else {
+                // All sent: stop asking about writability (it is almost always true) and listen again.
+                key.interestOps(SelectionKey.OP_READ);
+            }
+        } catch (IOException gone) {
+            // A reset or a broken pipe ends this conversation, nobody else's.
+            System.err.println("Conversation with " + connection.socket().getRemoteSocketAddress() + " ended abruptly: " + gone.getMessage());
+            try {
+                connection.close();
+            } catch (IOException ignored) {
+                // closed as far as it can be
+            }
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        String host = DEFAULT_HOST;
+        int port = DEFAULT_PORT;
+        for (int i = 0; i < args.length; i += 2) {
+            String value = i + 1 < args.length ? args[i + 1] : usage("missing value after " + args[i]);
+            switch (args[i]) {
+                case "--host" -> host = value;
+                case "--port" -> port = port(value);
+                default -> usage("unknown option " + args[i]);
+            }
+        }
+        try (var listener = ServerSocketChannel.open()) {
+            listener.bind(new InetSocketAddress(host, port), BACKLOG);
+            var bound = (InetSocketAddress) listener.getLocalAddress();
+            System.out.println("Serving at " + bound.getAddress().getHostAddress() + ":" + bound.getPort() + " on one thread");
+            serve(listener);
+        }
+    }
+
+    static int port(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 0 && port <= 65_535) {
+                return port;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below, like a number out of range
+        }
+        usage("--port takes a number from 0 to 65535, not '" + text + "'");
+        return -1;
+    }
+
+    static String usage(String problem) {
+        System.err.println("SelectorEchoServer: " + problem);
+        System.err.println("usage: SelectorEchoServer [--host HOST] [--port PORT]");
+        System.exit(2);
+        return null;
+    }
+}

@@ -1,0 +1,168 @@
+package netbasics.chapters.modes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Random;
+import netbasics.fixtures.Bytes;
+import netbasics.grading.Contract;
+import netbasics.grading.Exercise;
+import netbasics.grading.Graded;
+import netbasics.grading.MainProcess;
+import netbasics.grading.Script;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@Exercise(chapter = "04-modes", script = "FileSender")
+public class FileSenderTest {
+
+    private static final String SECTION = "See \"Sending a file: transferTo\".";
+    private static final Duration WITHIN = Duration.ofSeconds(20);
+    /** How much the sipping channel takes per write: less than transferTo offers, so every call is partial. */
+    private static final int SIP = 3_000;
+
+    /** Made per test and deleted after it, with the files in it. */
+    @TempDir
+    Path dir;
+
+    private static Contract send(Script script) {
+        return script.method("send", long.class, FileChannel.class, long.class, long.class, WritableByteChannel.class).within(WITHIN);
+    }
+
+    private static Contract sendFile(Script script) {
+        return script.method("sendFile", long.class, Path.class, WritableByteChannel.class).within(WITHIN);
+    }
+
+    @Graded(points = 3, hint = "Open the file, call transferTo with the socket channel as its target until the whole file "
+            + "has gone, and return its size. " + SECTION)
+    @Test
+    void sendFile_sends_every_byte_of_a_file_of_24_megabytes(Script script) throws Exception {
+        Path file = dir.resolve("big.bin");
+        String sha256 = writeRandomFile(file, 24 << 20, 4421);
+        try (var receiver = Receiver.open(false)) {
+            long returned = sendFile(script).call(file, receiver.sender());
+            var received = receiver.endAndAwait(WITHIN);
+            assertThat(received.count()).as("bytes received of a 24 MB file sent with sendFile").isEqualTo(24L << 20);
+            assertThat(received.sha256()).as("SHA-256 of the %d bytes received of a 24 MB file", received.count()).isEqualTo(sha256);
+            assertThat(returned).as("what sendFile returned for a 24 MB file").isEqualTo(24L << 20);
+        }
+    }
+
+    @Graded(points = 3, hint = "transferTo returns how many bytes it sent, which may be fewer than asked: loop, from "
+            + "position + sent, until all count bytes have gone. " + SECTION)
+    @Test
+    void send_carries_on_when_each_transfer_sends_only_part(Script script) throws Exception {
+        byte[] content = randomBytes(1 << 20, 4422);
+        Path file = Files.write(dir.resolve("sipped.bin"), content);
+        try (var receiver = Receiver.open(true); var channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            var sip = new Sip(receiver.sender(), SIP);
+            long returned = send(script).call(channel, 0L, (long) content.length, sip);
+            byte[] got = receiver.endAndAwait(WITHIN).bytes();
+            assertThat(got).as("send(file, 0, %d, target) to a target that takes at most %d bytes per write; received %d bytes: %s",
+                    content.length, SIP, got.length, Bytes.firstDifference(content, got)).isEqualTo(content);
+            assertThat(returned).as("what send returned").isEqualTo(content.length);
+        }
+    }
+
+    @Graded(points = 2, hint = "transferTo's first argument is where in the file to start: position + what is already sent. "
+            + "Send count bytes from there, no more. " + SECTION)
+    @Test
+    void send_sends_exactly_the_range_asked_for(Script script) throws Exception {
+        byte[] content = randomBytes(2 << 20, 4423);
+        Path file = Files.write(dir.resolve("ranged.bin"), content);
+        long position = 123_457;
+        long count = 1_000_003;
+        try (var receiver = Receiver.open(true); var channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long returned = send(script).call(channel, position, count, new Sip(receiver.sender(), SIP));
+            byte[] got = receiver.endAndAwait(WITHIN).bytes();
+            byte[] expected = Arrays.copyOfRange(content, (int) position, (int) (position + count));
+            assertThat(got).as("send(file of 2 MB, %d, %d, target): received %d bytes: %s", position, count, got.length,
+                    Bytes.firstDifference(expected, got)).isEqualTo(expected);
+            assertThat(returned).as("what send(file, %d, %d, target) returned", position, count).isEqualTo(count);
+        }
+    }
+
+    @Graded(points = 1, hint = "Check position and count against file.size() first, and throw IllegalArgumentException "
+            + "before sending anything: half a range is worse than none. " + SECTION)
+    @Test
+    void send_refuses_a_range_past_the_end_before_sending_anything(Script script) throws Exception {
+        Path file = Files.write(dir.resolve("short.bin"), randomBytes(10_000, 4424));
+        try (var receiver = Receiver.open(true); var channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            var sip = new Sip(receiver.sender(), SIP);
+            Throwable thrown = catchThrowable(() -> send(script).call(channel, 5_000L, 6_000L, sip));
+            assertThat(thrown).as("what send(file of 10000 bytes, 5000, 6000, target) threw").isInstanceOf(IllegalArgumentException.class);
+            assertThat(sip.taken()).as("bytes sent before the range past the end was refused").isZero();
+            thrown = catchThrowable(() -> send(script).call(channel, -1L, 10L, sip));
+            assertThat(thrown).as("what send(file, -1, 10, target) threw").isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Graded(points = 1, hint = "The target belongs to the caller, who may have more to send: close the file you opened, "
+            + "not the channel you were given. " + SECTION)
+    @Test
+    void sendFile_leaves_the_target_open(Script script) throws Exception {
+        byte[] content = randomBytes(50_000, 4425);
+        Path file = Files.write(dir.resolve("small.bin"), content);
+        try (var receiver = Receiver.open(true)) {
+            sendFile(script).call(file, receiver.sender());
+            assertThat(receiver.sender().isOpen()).as("the socket channel given to sendFile, after it returned").isTrue();
+            receiver.sender().write(java.nio.ByteBuffer.wrap(Bytes.utf8("END")));
+            byte[] got = receiver.endAndAwait(WITHIN).bytes();
+            assertThat(got).as("the file, then \"END\" written by the caller after sendFile").hasSize(content.length + 3);
+        }
+    }
+
+    @Graded(points = 1, hint = "main connects, sends FILE (or --offset/--length of it) with send, and shuts down its output.")
+    @Test
+    void main_sends_a_file_to_the_address_it_is_given(Script script) throws Exception {
+        byte[] content = randomBytes(3 << 20, 4426);
+        Path file = Files.write(dir.resolve("main.bin"), content);
+        try (var listener = ServerSocketChannel.open()) {
+            listener.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            String port = String.valueOf(((java.net.InetSocketAddress) listener.getLocalAddress()).getPort());
+            try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", port, "--offset", "1000", file.toString());
+                 var receiver = Receiver.accept(listener, true)) {
+                MainFailures.explaining(main, () -> {
+                    byte[] got = receiver.await(WITHIN).bytes();
+                    byte[] expected = Arrays.copyOfRange(content, 1000, content.length);
+                    assertThat(got).as("what `%s` sent: %d bytes, %s\n%s", main.commandLine(), got.length,
+                            Bytes.firstDifference(expected, got), main.transcript()).isEqualTo(expected);
+                    assertThat(main.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", main.commandLine()).isZero();
+                });
+            }
+        }
+    }
+
+    private static byte[] randomBytes(int count, long seed) {
+        byte[] bytes = new byte[count];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    /** Writes {@code size} seeded random bytes to {@code file} and returns their SHA-256. */
+    private static String writeRandomFile(Path file, int size, long seed) throws Exception {
+        var random = new Random(seed);
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        byte[] chunk = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int written = 0; written < size; written += chunk.length) {
+                random.nextBytes(chunk);
+                out.write(chunk);
+                digest.update(chunk);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+}

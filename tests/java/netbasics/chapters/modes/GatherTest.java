@@ -1,0 +1,150 @@
+package netbasics.chapters.modes;
+
+import static netbasics.fixtures.Bytes.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.EOFException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ScatteringByteChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import netbasics.fixtures.Bytes;
+import netbasics.fixtures.Slicer;
+import netbasics.grading.Contract;
+import netbasics.grading.Exercise;
+import netbasics.grading.Graded;
+import netbasics.grading.MainProcess;
+import netbasics.grading.Script;
+import org.junit.jupiter.api.Test;
+
+@Exercise(chapter = "04-modes", script = "Gather")
+public class GatherTest {
+
+    private static final String SECTION = "See \"Gathering writes and scattering reads\".";
+    private static final Duration WITHIN = Duration.ofSeconds(10);
+
+    private static Contract send(Script script) {
+        return script.method("send", long.class, GatheringByteChannel.class, ByteBuffer.class, ByteBuffer.class).within(WITHIN);
+    }
+
+    private static Contract receive(Script script) {
+        return script.method("receive", void.class, ScatteringByteChannel.class, ByteBuffer.class, ByteBuffer.class).within(WITHIN);
+    }
+
+    @Graded(points = 2, hint = "Hand both buffers to one write(ByteBuffer[]) call, header first: no separate writes, no "
+            + "copying them into one buffer. " + SECTION)
+    @Test
+    void send_writes_the_header_and_the_body_with_gathering_writes(Script script) throws Exception {
+        byte[] body = randomBytes(1_000, 4431);
+        try (var receiver = Receiver.open(true)) {
+            var recording = new Recording(receiver.sender(), Integer.MAX_VALUE);
+            long returned = send(script).call(recording, ByteBuffer.wrap(utf8("HEAD")), ByteBuffer.wrap(body));
+            byte[] got = receiver.endAndAwait(WITHIN).bytes();
+            byte[] expected = concat(utf8("HEAD"), body);
+            assertThat(got).as("send(channel, \"HEAD\", 1000-byte body): received %d bytes: %s", got.length,
+                    Bytes.firstDifference(expected, got)).isEqualTo(expected);
+            assertThat(recording.singleWrites).as("calls of write(ByteBuffer) (a gathering write is write(ByteBuffer[]))").isZero();
+            assertThat(recording.gatheringWrites).as("calls of write(ByteBuffer[]) for a channel that took everything at once").isEqualTo(1);
+            assertThat(returned).as("what send returned").isEqualTo(1_004);
+        }
+    }
+
+    @Graded(points = 3, hint = "A gathering write may take only part, even part of the header: write the same array again "
+            + "until neither buffer has anything remaining. " + SECTION)
+    @Test
+    void send_carries_on_after_partial_gathering_writes(Script script) throws Exception {
+        byte[] header = randomBytes(10, 4432);
+        byte[] body = randomBytes(100_000, 4433);
+        try (var receiver = Receiver.open(true)) {
+            var recording = new Recording(receiver.sender(), 7);
+            long returned = send(script).call(recording, ByteBuffer.wrap(header), ByteBuffer.wrap(body));
+            byte[] got = receiver.endAndAwait(WITHIN).bytes();
+            byte[] expected = concat(header, body);
+            assertThat(got).as("send(channel, 10-byte header, 100000-byte body) to a channel that takes 7 bytes per write; "
+                    + "received %d bytes: %s", got.length, Bytes.firstDifference(expected, got)).isEqualTo(expected);
+            assertThat(returned).as("what send returned").isEqualTo(100_010);
+        }
+    }
+
+    @Graded(points = 3, hint = "A scattering read fills the header first, then the body, with whatever has arrived: call "
+            + "read(ByteBuffer[]) again until both are full. " + SECTION)
+    @Test
+    void receive_fills_the_header_then_the_body_however_the_bytes_arrive(Script script) throws Exception {
+        byte[] header = randomBytes(12, 4434);
+        byte[] body = randomBytes(5_000, 4435);
+        try (var listener = ServerSocketChannel.open()) {
+            listener.bind(new InetSocketAddress("127.0.0.1", 0));
+            try (var writer = java.nio.channels.SocketChannel.open(listener.getLocalAddress()); var reader = listener.accept()) {
+                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+                    try {
+                        new Slicer(4436, 9, 0.2, Duration.ofMillis(2)).write(writer.socket().getOutputStream(), concat(header, body));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                ByteBuffer headerBuffer = ByteBuffer.allocate(header.length);
+                ByteBuffer bodyBuffer = ByteBuffer.allocate(body.length);
+                receive(script).call(reader, headerBuffer, bodyBuffer);
+                sending.join();
+                assertThat(headerBuffer.array()).as("the header buffer after receive, the bytes arriving in slices of 1 to 9")
+                        .isEqualTo(header);
+                assertThat(bodyBuffer.array()).as("the body buffer after receive: %s", Bytes.firstDifference(body, bodyBuffer.array()))
+                        .isEqualTo(body);
+                assertThat(headerBuffer.hasRemaining() || bodyBuffer.hasRemaining()).as("room left in either buffer").isFalse();
+            }
+        }
+    }
+
+    @Graded(points = 1, hint = "read(ByteBuffer[]) returns -1 at end of stream: with room still left in the buffers that "
+            + "is an EOFException. " + SECTION)
+    @Test
+    void receive_throws_EOFException_when_the_stream_ends_first(Script script) throws Exception {
+        try (var listener = ServerSocketChannel.open()) {
+            listener.bind(new InetSocketAddress("127.0.0.1", 0));
+            try (var writer = java.nio.channels.SocketChannel.open(listener.getLocalAddress()); var reader = listener.accept()) {
+                writer.write(ByteBuffer.wrap(utf8("HEADbo")));
+                writer.shutdownOutput();
+                Throwable thrown = catchThrowable(() -> receive(script).within(Duration.ofSeconds(3))
+                        .call(reader, ByteBuffer.allocate(4), ByteBuffer.allocate(10)));
+                assertThat(thrown).as("what receive(channel, 4-byte header, 10-byte body) did when 6 bytes came and the stream ended")
+                        .isInstanceOf(EOFException.class);
+            }
+        }
+    }
+
+    @Graded(points = 1, hint = "main sends a 4-byte big-endian length header and the UTF-8 text with send.")
+    @Test
+    void main_sends_a_length_header_and_the_text(Script script) throws Exception {
+        try (var listener = ServerSocketChannel.open()) {
+            listener.bind(new InetSocketAddress("127.0.0.1", 0));
+            String port = String.valueOf(((InetSocketAddress) listener.getLocalAddress()).getPort());
+            try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", port, "hello");
+                 var receiver = Receiver.accept(listener, true)) {
+                MainFailures.explaining(main, () -> {
+                    byte[] got = receiver.await(WITHIN).bytes();
+                    byte[] expected = concat(new byte[] {0, 0, 0, 5}, utf8("hello"));
+                    assertThat(got).as("what `%s` sent: %s\n%s", main.commandLine(), Bytes.describe(got), main.transcript())
+                            .isEqualTo(expected);
+                });
+            }
+        }
+    }
+
+    private static byte[] randomBytes(int count, long seed) {
+        byte[] bytes = new byte[count];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
+    }
+}
