@@ -27,6 +27,7 @@ import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
 import netbasics.grading.MainProcess;
+import netbasics.grading.Records;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;
 

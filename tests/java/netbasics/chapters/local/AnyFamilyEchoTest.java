@@ -24,6 +24,7 @@ import netbasics.fixtures.SocketDirectory;
 import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
+import netbasics.grading.MainOutput;
 import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import netbasics.grading.Serving;

@@ -21,6 +21,7 @@ import netbasics.fixtures.TcpPair;
 import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
+import netbasics.grading.MainOutput;
 import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;
@@ -178,7 +179,7 @@ public class DeadlinesTest {
              MainProcess slow = script.startMain("--host", "127.0.0.1", "--port", port(slowServer), "--deadline", "1000");
              Socket promptPeer = accept(promptServer); Socket slowPeer = accept(slowServer);
              var trickle = Trickle.start(slowPeer.getOutputStream(), (byte) 'z', TRICKLE, 400)) {
-            MainFailures.explaining(prompt, () -> {
+            MainOutput.explainingFailure(prompt, () -> {
                 promptPeer.getOutputStream().write(utf8("hello there\r\n"));
                 assertThat(prompt.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s` once it had its line\n%s",
                         prompt.commandLine(), prompt.transcript()).isZero();

@@ -20,6 +20,7 @@ import netbasics.fixtures.Bytes;
 import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
+import netbasics.grading.MainOutput;
 import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;
@@ -134,7 +135,7 @@ public class FileSenderTest {
             String port = String.valueOf(((java.net.InetSocketAddress) listener.getLocalAddress()).getPort());
             try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", port, "--offset", "1000", file.toString());
                  var receiver = Receiver.accept(listener, true)) {
-                MainFailures.explaining(main, () -> {
+                MainOutput.explainingFailure(main, () -> {
                     byte[] got = receiver.await(WITHIN).bytes();
                     byte[] expected = Arrays.copyOfRange(content, 1000, content.length);
                     assertThat(got).as("what `%s` sent: %d bytes, %s\n%s", main.commandLine(), got.length,

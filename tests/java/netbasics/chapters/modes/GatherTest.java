@@ -19,6 +19,7 @@ import netbasics.fixtures.Slicer;
 import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
+import netbasics.grading.MainOutput;
 import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;
@@ -126,7 +127,7 @@ public class GatherTest {
             String port = String.valueOf(((InetSocketAddress) listener.getLocalAddress()).getPort());
             try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", port, "hello");
                  var receiver = Receiver.accept(listener, true)) {
-                MainFailures.explaining(main, () -> {
+                MainOutput.explainingFailure(main, () -> {
                     byte[] got = receiver.await(WITHIN).bytes();
                     byte[] expected = concat(new byte[] {0, 0, 0, 5}, utf8("hello"));
                     assertThat(got).as("what `%s` sent: %s\n%s", main.commandLine(), Bytes.describe(got), main.transcript())

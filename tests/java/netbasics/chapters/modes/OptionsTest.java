@@ -22,6 +22,7 @@ import netbasics.fixtures.TcpPair;
 import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
+import netbasics.grading.MainOutput;
 import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;
@@ -138,7 +139,7 @@ public class OptionsTest {
     @Test
     void main_shows_the_options_at_work(Script script) throws Exception {
         try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", "0")) {
-            MainFailures.explaining(main, () -> {
+            MainOutput.explainingFailure(main, () -> {
                 assertThat(main.awaitExit(Duration.ofSeconds(20))).as("exit status of `%s`\n%s", main.commandLine(), main.transcript())
                         .isZero();
                 assertThat(main.stdout()).as("what `%s` printed", main.commandLine()).contains("TCP_NODELAY true").contains("SO_LINGER 0");

@@ -26,6 +26,7 @@ import netbasics.fixtures.TcpTestClient;
 import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
+import netbasics.grading.MainOutput;
 import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import netbasics.grading.Serving;
@@ -233,7 +234,7 @@ public class SelectorEchoServerTest {
     @Test
     void main_serves_at_the_address_it_prints(Script script) throws Exception {
         try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", "0"); var clients = new Clients()) {
-            MainFailures.explaining(main, () -> {
+            MainOutput.explainingFailure(main, () -> {
                 var serving = main.awaitLine(Pattern.compile("Serving at (127\\.0\\.0\\.1):(\\d+)"), Duration.ofSeconds(10));
                 var address = new InetSocketAddress(InetAddress.getByName(serving.group(1)), Integer.parseInt(serving.group(2)));
                 for (int c = 0; c < 3; c++) {

@@ -12,6 +12,7 @@ import java.util.List;
 import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
+import netbasics.grading.Records;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.AAAARecord;

@@ -28,6 +28,7 @@ import netbasics.fixtures.TcpPair;
 import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
+import netbasics.grading.MainOutput;
 import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;

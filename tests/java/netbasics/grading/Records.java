@@ -1,4 +1,4 @@
-package netbasics.chapters.resolver;
+package netbasics.grading;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
@@ -8,12 +8,12 @@ import java.util.Arrays;
  * The records of a script's contract (its {@code Retry}, {@code Reply}, ...) live in the script's own
  * class loader, so tests build and read them by reflection, by component name.
  */
-final class Records {
+public final class Records {
 
     private Records() {}
 
     /** A new record of {@code type}, through its canonical constructor. */
-    static Object create(Class<?> type, Object... components) {
+    public static Object create(Class<?> type, Object... components) {
         if (!type.isRecord()) {
             throw new AssertionError(type.getSimpleName() + " must be a record, as the stub declares it.");
         }
@@ -30,7 +30,7 @@ final class Records {
 
     /** The value of the component {@code name} of {@code record}. */
     @SuppressWarnings("unchecked")
-    static <T> T get(Object record, String name) {
+    public static <T> T get(Object record, String name) {
         try {
             var accessor = record.getClass().getDeclaredMethod(name);
             accessor.setAccessible(true);
