@@ -16,6 +16,7 @@
 // The grading harness, the fixtures and every chapter's suite, found afresh on each run (a new
 // chapter's suite is picked up by itself), plus the JUnit settings that a Maven run reads too.
 // (A glob's "**/" needs at least one folder, hence each folder twice.)
+//SOURCES ../grader/java/netbasics/grading/*.java
 //SOURCES ../tests/java/netbasics/grading/*.java
 //SOURCES ../tests/java/netbasics/fixtures/*.java
 //SOURCES ../tests/java/netbasics/fixtures/**/*.java

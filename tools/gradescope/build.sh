@@ -27,7 +27,7 @@ cp "$here/setup.sh" "$here/run_autograder" "$stage/"
 cd "$repo"
 # What git tracks (nothing from target/, no editor leftovers) or, outside git (say, a template not
 # yet committed), the files themselves; minus what must not ship.
-shipped=(pom.xml mvnw .mvn tools/find-jdk.sh jbang-catalog.json chapters tests)
+shipped=(pom.xml mvnw .mvn tools/find-jdk.sh jbang-catalog.json chapters grader tests)
 if git rev-parse --is-inside-work-tree > /dev/null 2>&1; then
   files() { git ls-files -z -- "${shipped[@]}" | tr '\0' '\n'; }
 else
