@@ -9,6 +9,7 @@
 //DEPS org.assertj:assertj-core:3.27.7
 //DEPS org.awaitility:awaitility:4.3.0
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
+//DEPS org.ow2.asm:asm:9.9.1
 //DEPS org.bouncycastle:bcpkix-jdk18on:1.87
 //DEPS dnsjava:dnsjava:3.7.1
 //DEPS org.slf4j:slf4j-nop:1.7.36
@@ -17,12 +18,12 @@
 // chapter's suite is picked up by itself), plus the JUnit settings that a Maven run reads too.
 // (A glob's "**/" needs at least one folder, hence each folder twice.)
 //SOURCES ../grader/java/netbasics/grading/*.java
-//SOURCES ../tests/java/netbasics/grading/*.java
 //SOURCES ../tests/java/netbasics/fixtures/*.java
 //SOURCES ../tests/java/netbasics/fixtures/**/*.java
 //SOURCES ../tests/java/netbasics/chapters/*.java
 //SOURCES ../tests/java/netbasics/chapters/**/*.java
-//SOURCES ../tests/java/netbasics/workbook/*.java
+//SOURCES ../grader/java/netbasics/workbook/*.java
+//SOURCES ../grader/java/netbasics/grader/*.java
 //FILES ../tests/resources/**
 //
 // As under Surefire (see pom.xml): a platform charset that is not UTF-8, so code that forgets to

@@ -18,7 +18,11 @@ import java.util.stream.Collectors;
  * Markdown summary (for a CI job summary or a pull request) and GitHub Classroom's per-chapter
  * results. All come from the same outcomes, so they always agree.
  */
-public record GradeReport(String tree, List<Outcome> outcomes, Duration elapsed) {
+public record GradeReport(String tree, List<Outcome> outcomes, Duration elapsed, String isolation) {
+
+    public GradeReport(String tree, List<Outcome> outcomes, Duration elapsed) {
+        this(tree, outcomes, elapsed, "");
+    }
 
     public int score() {
         return outcomes.stream().mapToInt(Outcome::points).sum();
@@ -52,6 +56,9 @@ public record GradeReport(String tree, List<Outcome> outcomes, Duration elapsed)
                     row.getValue()[0] == row.getValue()[1] ? "" : "  " + failing(row.getKey()) + " failing"));
         }
         out.append(String.format("  %-39s %4d / %-3d (%d %%)%n", "total", score(), maxScore(), percent()));
+        if (!isolation.isBlank()) {
+            out.append("  ").append(isolation).append('\n');
+        }
         return out.toString();
     }
 

@@ -24,20 +24,23 @@ import javax.tools.ToolProvider;
  * compile fails only its own exercise. Results are kept per file content: a file is compiled once
  * per run however many tests use it, and again as soon as it changes.
  */
-final class ScriptCompiler {
+public final class ScriptCompiler {
 
     /** The outcome of compiling one file: its classes, or javac's messages. */
-    record Compilation(Path source, Path classes, String errors) {
-        boolean succeeded() {
+    public record Compilation(Path source, Path classes, String errors) {
+        public boolean succeeded() {
             return errors == null;
         }
     }
+
+    /** Marks a classes folder whose compilation completed: the same content is not compiled twice. */
+    private static final String COMPILED = ".compiled";
 
     private static final Map<String, Compilation> CACHE = new ConcurrentHashMap<>();
 
     private ScriptCompiler() {}
 
-    static Compilation compile(Path source) {
+    public static Compilation compile(Path source) {
         byte[] content;
         try {
             content = Files.readAllBytes(source);
@@ -51,6 +54,9 @@ final class ScriptCompiler {
     private static Compilation javac(Path source, String hash) {
         String name = source.getFileName().toString().replaceFirst("\\.java$", "");
         Path classes = Workbook.target("workbook-classes").resolve(name + "-" + hash);
+        if (Files.isRegularFile(classes.resolve(COMPILED))) {
+            return new Compilation(source, classes, null); // compiled already, by the engine or an earlier run
+        }
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         if (compiler == null) {
             throw new IllegalStateException("The tests run on a Java runtime without javac: run them on a JDK 21 or newer.");
@@ -62,6 +68,7 @@ final class ScriptCompiler {
             var output = new StringWriter();
             boolean ok = compiler.getTask(output, files, diagnostics, options, null, files.getJavaFileObjects(source)).call();
             if (ok) {
+                Files.writeString(classes.resolve(COMPILED), "");
                 return new Compilation(source, classes, null);
             }
             var errors = new StringBuilder();

@@ -20,6 +20,9 @@ import java.util.stream.Collectors;
 public final class Script {
 
     private static final Map<Path, Class<?>> LOADED = new ConcurrentHashMap<>();
+    /** Scripts whose static initializer failed or hung: each later test fails at once with the same words. */
+    private static final Map<Path, String> NOT_INITIALIZED = new ConcurrentHashMap<>();
+    private static final java.time.Duration INITIALIZER_BOUND = java.time.Duration.ofSeconds(5);
 
     private final String chapter;
     private final String name;
@@ -118,13 +121,47 @@ public final class Script {
     }
 
     private Class<?> load(Path classes) {
+        String broken = NOT_INITIALIZED.get(classes);
+        if (broken != null) {
+            throw new AssertionError(broken);
+        }
+        Class<?> type;
         try {
             // The parent is the platform loader: a script sees the JDK and nothing of the test classpath.
             var loader = new URLClassLoader(name, new java.net.URL[] {classes.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
-            return Class.forName(name, true, loader);
+            type = Class.forName(name, false, loader);
         } catch (MalformedURLException | ClassNotFoundException e) {
             throw new AssertionError(Workbook.display(file) + " must declare the public class " + name
                     + " (a script's class is named like its file).", e);
+        }
+        // Its static initializer runs on a thread of its own, within a bound: one that never returns costs
+        // this exercise once, not every test a full timeout.
+        var initialized = new java.util.concurrent.CompletableFuture<Void>();
+        Thread.ofPlatform().daemon().name("main").start(() -> {
+            try {
+                Class.forName(name, true, type.getClassLoader());
+                initialized.complete(null);
+            } catch (Throwable e) {
+                initialized.completeExceptionally(e);
+            }
+        });
+        try {
+            initialized.get(INITIALIZER_BOUND.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return type;
+        } catch (java.util.concurrent.TimeoutException e) {
+            String message = "The static initializer of " + name + " (its static fields and static { } blocks) did not finish within "
+                    + INITIALIZER_BOUND.toSeconds() + " s, so none of its tests can run. Do no waiting or serving there:"
+                    + " keep static fields to constants, and do the work in the methods the tests call.";
+            NOT_INITIALIZED.put(classes, message);
+            throw new AssertionError(message);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause() instanceof ExceptionInInitializerError init && init.getCause() != null ? init.getCause() : e.getCause();
+            String message = "The static initializer of " + name + " threw " + cause + ", so none of its tests can run.";
+            NOT_INITIALIZED.put(classes, message);
+            throw new AssertionError(message, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while loading " + name, e);
         }
     }
 

@@ -32,7 +32,8 @@ public final class Call {
 
     private Call(String signature, Body body) {
         this.signature = signature;
-        this.thread = Thread.ofPlatform().daemon().name("learner " + signature).unstarted(() -> {
+        // A plain name: what graded code sees of its thread must not tell it which test is calling.
+        this.thread = Thread.ofPlatform().daemon().name("main").unstarted(() -> {
             running.countDown();
             try {
                 outcome.complete(body.run());

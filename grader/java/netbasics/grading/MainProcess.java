@@ -25,6 +25,8 @@ public final class MainProcess implements AutoCloseable {
     private static final Pattern TODO = Pattern.compile("UnsupportedOperationException: (TODO.*)");
     /** How long, once the process has ended, its output may take to be read to the end. */
     private static final Duration OUTPUT_AFTER_EXIT = Duration.ofSeconds(5);
+    /** How much of each of its streams is kept: enough for any honest program's transcript. */
+    private static final int MAX_KEPT = 256 * 1024;
 
     private final String commandLine;
     private final Process process;
@@ -152,7 +154,10 @@ public final class MainProcess implements AutoCloseable {
                 // Decoding per chunk would split characters; the output is short, so keep the bytes and decode whole.
                 var bytes = new java.io.ByteArrayOutputStream();
                 for (int n; (n = stream.read(buffer)) != -1; ) {
-                    bytes.write(buffer, 0, n);
+                    if (bytes.size() >= MAX_KEPT) {
+                        continue; // a flood: keep draining, so the program is never blocked, but keep no more
+                    }
+                    bytes.write(buffer, 0, Math.min(n, MAX_KEPT - bytes.size()));
                     synchronized (into) {
                         into.setLength(0);
                         into.append(bytes.toString(StandardCharsets.UTF_8));

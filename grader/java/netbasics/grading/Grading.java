@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.platform.engine.CancellationToken;
+import org.junit.platform.engine.FilterResult;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.launcher.PostDiscoveryFilter;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
@@ -41,11 +44,7 @@ public final class Grading {
      * {@code listeners} see the run as it goes, e.g. to draw a progress bar.
      */
     public static List<Outcome> grade(Path root, Set<String> chapters, Set<String> scripts, TestExecutionListener... listeners) {
-        var collector = new OutcomeCollector();
-        var all = new ArrayList<TestExecutionListener>(List.of(listeners));
-        all.add(0, collector);
-        LauncherFactory.create(isolated()).execute(request(root, chapters, scripts), all.toArray(TestExecutionListener[]::new));
-        return collector.outcomes();
+        return grade(root, chapters, scripts, Set.of(), false, listeners);
     }
 
     /**
@@ -53,18 +52,32 @@ public final class Grading {
      * planted mistake is caught, without waiting out every other test it also breaks.
      */
     public static List<Outcome> gradeUntilFirstFailure(Path root, Set<String> chapters, Set<String> scripts) {
+        return grade(root, chapters, scripts, Set.of(), true);
+    }
+
+    /**
+     * The general form: {@code excluded} names test methods ({@code pkg.SuiteTest#method}) not to
+     * run, such as those a grading worker already reported before it died; with
+     * {@code untilFirstFailure}, the run stops at the first failing test.
+     */
+    public static List<Outcome> grade(Path root, Set<String> chapters, Set<String> scripts, Set<String> excluded,
+            boolean untilFirstFailure, TestExecutionListener... listeners) {
         var collector = new OutcomeCollector();
         var cancellation = CancellationToken.create();
-        TestExecutionListener stopAtFirstFailure = new TestExecutionListener() {
-            @Override
-            public void executionFinished(TestIdentifier test, TestExecutionResult result) {
-                if (test.isTest() && result.getStatus() == TestExecutionResult.Status.FAILED) {
-                    cancellation.cancel();
+        var all = new ArrayList<TestExecutionListener>(List.of(listeners));
+        all.add(0, collector);
+        if (untilFirstFailure) {
+            all.add(new TestExecutionListener() {
+                @Override
+                public void executionFinished(TestIdentifier test, TestExecutionResult result) {
+                    if (test.isTest() && result.getStatus() == TestExecutionResult.Status.FAILED) {
+                        cancellation.cancel();
+                    }
                 }
-            }
-        };
-        LauncherFactory.create(isolated()).execute(executionRequest(request(root, chapters, scripts))
-                .listeners(collector, stopAtFirstFailure)
+            });
+        }
+        LauncherFactory.create(isolated()).execute(executionRequest(request(root, chapters, scripts, excluded))
+                .listeners(all.toArray(TestExecutionListener[]::new))
                 .cancellationToken(cancellation)
                 .build());
         return collector.outcomes();
@@ -104,11 +117,23 @@ public final class Grading {
     }
 
     private static LauncherDiscoveryRequest request(Path root, Set<String> chapters, Set<String> scripts) {
+        return request(root, chapters, scripts, Set.of());
+    }
+
+    private static LauncherDiscoveryRequest request(Path root, Set<String> chapters, Set<String> scripts, Set<String> excluded) {
         return LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectPackage(GRADED_PACKAGE))
-                .filters(new ExerciseFilter(chapters, scripts))
+                .filters(new ExerciseFilter(chapters, scripts), excluding(excluded))
                 .configurationParameter(Workbook.ROOT, root.toString())
                 .build();
+    }
+
+    private static PostDiscoveryFilter excluding(Set<String> keys) {
+        return descriptor -> {
+            boolean left = descriptor.getSource().filter(MethodSource.class::isInstance).map(MethodSource.class::cast)
+                    .map(m -> keys.contains(m.getClassName() + "#" + m.getMethodName())).orElse(false);
+            return FilterResult.includedIf(!left, () -> "to run", () -> "already graded");
+        };
     }
 
     private static LauncherConfig isolated() {

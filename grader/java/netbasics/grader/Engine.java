@@ -1,0 +1,295 @@
+package netbasics.grader;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import netbasics.grading.Catalog;
+import netbasics.grading.Outcome;
+import netbasics.grading.OutcomeCollector;
+import netbasics.grading.ScriptCompiler;
+import netbasics.grading.Workbook;
+
+/**
+ * The trusted grading engine. It never loads graded code: it compiles each exercise, checks the
+ * compiled classes ({@link BytecodeCheck}), and hands the exercise to a fresh grading worker
+ * ({@link Worker}, in a {@link Sandbox}), whose signed frames it matches against the tests it
+ * knows ({@link Catalog}). A worker that dies or stops answering costs the test it was running,
+ * named with the cause; the exercise's other tests go on in a fresh worker. Reports are written
+ * by the caller from what this returns, once the workers are gone.
+ */
+public final class Engine implements AutoCloseable {
+
+    /** How long a worker may stay silent: longer than any test's own bound (30 s, see junit-platform.properties). */
+    static final Duration FRAME_BOUND = Duration.ofSeconds(45);
+    /** How long one exercise may take in all, restarts included. */
+    static final Duration EXERCISE_BOUND = Duration.ofSeconds(240);
+    /** How long a new worker may take to start and load the suites, on a loaded machine. */
+    static final Duration START_BOUND = Duration.ofSeconds(90);
+    /** Fresh workers an exercise may use up (each death costs one test) before its remaining tests are failed. */
+    static final int RESTARTS = 3;
+    /** The longest message or output kept per test. */
+    static final int MAX_TEXT = 16_384;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Catalog catalog;
+    private final String classPath;
+    private final Sandbox sandbox;
+    private final ExecutorService slots;
+    private final int spareCount;
+    private final LinkedBlockingDeque<WorkerProcess> spares = new LinkedBlockingDeque<>();
+    private final ThreadLocal<WorkerProcess> reusable = new ThreadLocal<>();
+    private final List<WorkerProcess> everyWorker = new ArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * @param slots  how many exercises are graded side by side (each in a worker of its own)
+     * @param spares how many workers are kept started and warm, waiting for a job
+     */
+    public Engine(int slots, int spares) {
+        this.catalog = Catalog.discover();
+        this.classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        this.sandbox = Sandbox.probe();
+        this.slots = Executors.newFixedThreadPool(slots, Thread.ofPlatform().daemon().name("grading slot ", 1).factory());
+        this.spareCount = spares;
+        for (int i = 0; i < spares; i++) {
+            startSpare();
+        }
+    }
+
+    /** How many slots by default: the cores, at least two; {@code -Dworkbook.workers=N} overrides. */
+    public static int defaultSlots() {
+        return Integer.getInteger("workbook.workers", Math.max(2, Runtime.getRuntime().availableProcessors()));
+    }
+
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    /** How graded code was confined, for the report. */
+    public String isolation() {
+        return sandbox.description();
+    }
+
+    /**
+     * Grades one exercise of {@code root}. {@code untilFirstFailure} stops at the first failing
+     * test; {@code trusted} (the workbook's own solutions, stubs and mutants only) lets one worker
+     * grade several exercises in a row, which is faster but shares a JVM between them.
+     */
+    public CompletableFuture<List<Outcome>> submit(Path root, String chapter, String script, boolean untilFirstFailure, boolean trusted) {
+        return CompletableFuture.supplyAsync(() -> grade(root, chapter, script, untilFirstFailure, trusted), slots);
+    }
+
+    private List<Outcome> grade(Path root, String chapter, String script, boolean untilFirstFailure, boolean trusted) {
+        List<Catalog.Test> tests = catalog.of(chapter, script);
+        if (tests.isEmpty()) {
+            return List.of();
+        }
+        Path file = Workbook.scriptFile(root, chapter, script);
+        if (!Files.isRegularFile(file)) {
+            return failAll(tests, "There is no " + Workbook.display(file) + ": this exercise's file is missing.");
+        }
+        ScriptCompiler.Compilation compilation = ScriptCompiler.compile(file);
+        if (!compilation.succeeded()) {
+            return failAll(tests, Workbook.display(file) + " does not compile, so none of its tests can run:\n" + compilation.errors());
+        }
+        List<BytecodeCheck.Violation> refused = BytecodeCheck.check(compilation.classes());
+        if (!refused.isEmpty()) {
+            return failAll(tests, Workbook.display(file) + " uses what graded code may not use, so none of its tests ran:\n"
+                    + refused.stream().map(v -> "    " + v).collect(Collectors.joining("\n")));
+        }
+        return inWorkers(tests, new Worker.Job(Workbook.home().toString(), root.toString(), chapter, script, Set.of(),
+                untilFirstFailure, trusted), trusted);
+    }
+
+    /** Runs the job in workers until every test has an outcome, a fresh worker after each death. */
+    private List<Outcome> inWorkers(List<Catalog.Test> tests, Worker.Job job, boolean trusted) {
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        Set<String> settled = new HashSet<>();
+        long deadline = System.nanoTime() + EXERCISE_BOUND.toNanos();
+        String script = job.script();
+        String stopped = null;
+        for (int restarts = 0; stopped == null; restarts++) {
+            WorkerProcess worker = trusted ? reusableWorker() : freshWorker();
+            if (worker == null) {
+                stopped = "could not be graded: no grading worker could be started";
+                break;
+            }
+            worker.send(new Worker.Job(job.home(), job.root(), job.chapter(), script, Set.copyOf(settled),
+                    job.untilFirstFailure(), trusted));
+            String running = null;
+            String death = null;
+            while (death == null) {
+                long left = deadline - System.nanoTime();
+                Optional<JsonNode> frame = worker.next(left <= 0 ? Duration.ZERO : left < FRAME_BOUND.toNanos() ? Duration.ofNanos(left) : FRAME_BOUND);
+                if (frame.isEmpty()) {
+                    death = left <= 0 ? "took longer than " + EXERCISE_BOUND.toSeconds() + " s in all"
+                            : "did not finish a test within " + FRAME_BOUND.toSeconds() + " s";
+                    worker.close();
+                    break;
+                }
+                String event = frame.get().path("event").asText();
+                switch (event) {
+                    case "started" -> running = frame.get().path("key").asText();
+                    case "finished" -> {
+                        String key = frame.get().path("key").asText();
+                        Outcome outcome = readOutcome(frame.get().path("outcome"));
+                        if (outcome != null && tests.stream().anyMatch(t -> t.key().equals(key))) {
+                            outcomes.merge(key, outcome, OutcomeCollector::worse);
+                            settled.add(key);
+                        }
+                    }
+                    case "done" -> {
+                        if (!trusted) {
+                            worker.close();
+                        }
+                        return ordered(tests, outcomes, "was not run: the grading stopped at an earlier failure");
+                    }
+                    case "ended", "broken" -> death = "broken".equals(event)
+                            ? "broke the grading process (" + frame.get().path("reason").asText() + ")" : worker.deathCause();
+                    default -> { /* a frame this engine does not know: ignore it */ }
+                }
+            }
+            worker.close();
+            if (trusted) {
+                reusable.remove();
+            }
+            if (running != null) {
+                String test = running;
+                Catalog.Test dying = tests.stream().filter(t -> t.key().equals(test)).findFirst().orElse(null);
+                if (dying != null) {
+                    outcomes.put(test, dying.failed(script + " " + death + " during the test \"" + dying.name() + "\"."
+                            + " The tests after it were graded in a fresh process."));
+                    settled.add(test);
+                }
+            } else {
+                stopped = death + " before any test began";
+            }
+            if (restarts + 1 >= RESTARTS && stopped == null) {
+                stopped = death + "; the grading process was restarted " + RESTARTS + " times, so the rest was given up";
+            }
+            if (System.nanoTime() > deadline && stopped == null) {
+                stopped = "took longer than " + EXERCISE_BOUND.toSeconds() + " s in all";
+            }
+        }
+        return ordered(tests, outcomes, "was not run: " + script + " " + stopped);
+    }
+
+    /** The outcomes in the catalog's order; a test without one failed with {@code missing}. */
+    private static List<Outcome> ordered(List<Catalog.Test> tests, Map<String, Outcome> outcomes, String missing) {
+        List<Outcome> result = new ArrayList<>();
+        for (Catalog.Test test : tests) {
+            Outcome outcome = outcomes.get(test.key());
+            result.add(outcome == null ? test.failed("This test " + missing + ".") : sanitized(outcome));
+        }
+        return result;
+    }
+
+    private static List<Outcome> failAll(List<Catalog.Test> tests, String reason) {
+        return tests.stream().map(t -> t.failed(reason)).toList();
+    }
+
+    private static Outcome readOutcome(JsonNode node) {
+        try {
+            return JSON.treeToValue(node, Outcome.class);
+        } catch (Exception unreadable) {
+            return null;
+        }
+    }
+
+    /** What graded code may read back in a message: no path of the grader's, nothing without bound. */
+    private static Outcome sanitized(Outcome o) {
+        return new Outcome(o.chapter(), o.script(), o.test(), o.maxPoints(), o.status(), clean(o.message()), clean(o.output()),
+                o.transcript().length() > 8 * MAX_TEXT ? "" : o.transcript());
+    }
+
+    private static String clean(String text) {
+        String home = Workbook.home().toString() + "/";
+        String cleaned = text.replace(home, "");
+        return cleaned.length() <= MAX_TEXT ? cleaned
+                : cleaned.substring(0, MAX_TEXT) + "\n[… " + (cleaned.length() - MAX_TEXT) + " more characters not kept]";
+    }
+
+    private WorkerProcess freshWorker() {
+        if (closed.get()) {
+            return null;
+        }
+        WorkerProcess worker = spares.pollFirst();
+        startSpare();
+        if (worker == null || !worker.isAlive()) {
+            worker = newWorker();
+        }
+        return awaitReady(worker);
+    }
+
+    private WorkerProcess reusableWorker() {
+        WorkerProcess worker = reusable.get();
+        if (worker == null || !worker.isAlive()) {
+            worker = freshWorker();
+            reusable.set(worker);
+        }
+        return worker;
+    }
+
+    private WorkerProcess awaitReady(WorkerProcess worker) {
+        if (worker == null) {
+            return null;
+        }
+        if (worker.ready()) {
+            return worker;
+        }
+        Optional<JsonNode> first = worker.next(START_BOUND);
+        if (first.isPresent() && first.get().path("event").asText().equals("ready")) {
+            worker.markReady();
+            return worker;
+        }
+        worker.close();
+        return null;
+    }
+
+    private void startSpare() {
+        if (spareCount == 0 || closed.get()) {
+            return;
+        }
+        Thread.ofPlatform().daemon().name("starting a spare worker").start(() -> {
+            WorkerProcess worker = newWorker();
+            if (closed.get()) {
+                worker.close();
+            } else {
+                spares.add(worker);
+            }
+        });
+    }
+
+    private WorkerProcess newWorker() {
+        WorkerProcess worker = WorkerProcess.start(classPath, sandbox);
+        synchronized (everyWorker) {
+            everyWorker.add(worker);
+        }
+        return worker;
+    }
+
+    @Override
+    public void close() {
+        closed.set(true);
+        slots.shutdownNow();
+        synchronized (everyWorker) {
+            everyWorker.forEach(WorkerProcess::close);
+        }
+    }
+}

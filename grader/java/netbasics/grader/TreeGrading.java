@@ -1,0 +1,51 @@
+package netbasics.grader;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import netbasics.grading.Catalog;
+import netbasics.grading.GradeReport;
+import netbasics.grading.Outcome;
+import netbasics.grading.Workbook;
+
+/**
+ * Grades a tree, every exercise or those selected, through the {@link Engine}: what
+ * {@code ./mvnw test -Pgrade}, the workbook command and the course platforms' scripts all do.
+ */
+public final class TreeGrading {
+
+    private TreeGrading() {}
+
+    /**
+     * Grades the exercises of {@code root} that {@code chapters} and {@code scripts} select (empty:
+     * all); {@code graded} is told each exercise's outcomes as soon as they are known.
+     */
+    public static GradeReport grade(Engine engine, Path root, Set<String> chapters, Set<String> scripts, Consumer<List<Outcome>> graded) {
+        long started = System.nanoTime();
+        List<CompletableFuture<List<Outcome>>> pending = new ArrayList<>();
+        for (var exercise : engine.catalog().byExercise().entrySet()) {
+            Catalog.Test first = exercise.getValue().get(0);
+            if ((chapters.isEmpty() || chapters.contains(first.chapter())) && (scripts.isEmpty() || scripts.contains(first.script()))) {
+                pending.add(engine.submit(root, first.chapter(), first.script(), false, false).whenComplete((outcomes, failure) -> {
+                    if (outcomes != null) {
+                        graded.accept(outcomes);
+                    }
+                }));
+            }
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        pending.forEach(future -> outcomes.addAll(future.join()));
+        return new GradeReport(Workbook.display(root) + "/", outcomes, Duration.ofNanos(System.nanoTime() - started), engine.isolation());
+    }
+
+    /** Like {@link #grade(Engine, Path, Set, Set, Consumer)} with an engine of its own, closed when done. */
+    public static GradeReport grade(Path root, Set<String> chapters, Set<String> scripts, Consumer<List<Outcome>> graded) {
+        try (Engine engine = new Engine(Engine.defaultSlots(), Engine.defaultSlots())) {
+            return grade(engine, root, chapters, scripts, graded);
+        }
+    }
+}
