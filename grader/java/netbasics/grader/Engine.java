@@ -95,6 +95,18 @@ public final class Engine implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> grade(root, chapter, script, untilFirstFailure, trusted), slots);
     }
 
+    /** What grading one exercise gave, and how long it took once a slot was free for it. */
+    public record Graded(List<Outcome> outcomes, Duration took) {}
+
+    /** Like {@link #submit}, also telling how long the exercise took, queueing left out. */
+    public CompletableFuture<Graded> submitTimed(Path root, String chapter, String script, boolean untilFirstFailure, boolean trusted) {
+        return CompletableFuture.supplyAsync(() -> {
+            long started = System.nanoTime();
+            List<Outcome> outcomes = grade(root, chapter, script, untilFirstFailure, trusted);
+            return new Graded(outcomes, Duration.ofNanos(System.nanoTime() - started));
+        }, slots);
+    }
+
     private List<Outcome> grade(Path root, String chapter, String script, boolean untilFirstFailure, boolean trusted) {
         List<Catalog.Test> tests = catalog.of(chapter, script);
         if (tests.isEmpty()) {
@@ -134,6 +146,7 @@ public final class Engine implements AutoCloseable {
                     job.untilFirstFailure(), trusted));
             String running = null;
             String death = null;
+            boolean tainted = false;
             while (death == null) {
                 long left = deadline - System.nanoTime();
                 Optional<JsonNode> frame = worker.next(left <= 0 ? Duration.ZERO : left < FRAME_BOUND.toNanos() ? Duration.ofNanos(left) : FRAME_BOUND);
@@ -160,6 +173,12 @@ public final class Engine implements AutoCloseable {
                         }
                         return ordered(tests, outcomes, "was not run: the grading stopped at an earlier failure");
                     }
+                    case "tainted" -> {
+                        // The test is over, but graded code left a thread spinning: the rest goes on in a fresh worker.
+                        death = "left " + frame.get().path("thread").asText() + " spinning (it ignored interruption)";
+                        running = null;
+                        tainted = true;
+                    }
                     case "ended", "broken" -> death = "broken".equals(event)
                             ? "broke the grading process (" + frame.get().path("reason").asText() + ")" : worker.deathCause();
                     default -> { /* a frame this engine does not know: ignore it */ }
@@ -177,7 +196,7 @@ public final class Engine implements AutoCloseable {
                             + " The tests after it were graded in a fresh process."));
                     settled.add(test);
                 }
-            } else {
+            } else if (!tainted) {
                 stopped = death + " before any test began";
             }
             if (restarts + 1 >= RESTARTS && stopped == null) {

@@ -43,6 +43,7 @@ public final class Worker {
 
     private final Channel channel;
     private final PrintStream frames;
+    private final Spinners spinners = new Spinners();
 
     private Worker(Channel channel, PrintStream frames) {
         this.channel = channel;
@@ -82,6 +83,7 @@ public final class Worker {
             public void executionStarted(TestIdentifier test) {
                 OutcomeCollector.keyOf(test).ifPresent(key -> {
                     LearnerOutput.reset();
+                    spinners.before();
                     send(Map.of("event", "started", "key", key));
                 });
             }
@@ -98,6 +100,7 @@ public final class Worker {
                     frame.put("key", keyed.key());
                     frame.put("outcome", outcome);
                     send(frame);
+                    spinners.after().ifPresent(thread -> send(Map.of("event", "tainted", "thread", thread)));
                 });
             }
 

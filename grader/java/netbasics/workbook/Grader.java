@@ -1,7 +1,6 @@
 package netbasics.workbook;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -10,26 +9,39 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import netbasics.grader.Engine;
+import netbasics.grader.TreeGrading;
 import netbasics.grading.GradeReport;
-import netbasics.grading.Grading;
 import netbasics.grading.Outcome;
 import netbasics.grading.Workbook;
 
 /**
- * Grades exercises in this JVM with {@link Grading} (the suites, filter and outcome collector of
- * a Maven run), writes the same reports a Maven run writes under target/grades/, and remembers
- * each exercise's outcomes for {@code status}.
+ * Grades exercises through the trusted {@link Engine}, as a Maven run does (the same workers,
+ * suites and checks, so the same scores), writes the same reports under target/grades/, and
+ * remembers each exercise's outcomes for {@code status}.
  */
 final class Grader {
 
     private final Path root;
     private final Terminal terminal;
     private final LastResults last;
+    private Engine engine;
 
     Grader(Path root, Terminal terminal) {
         this.root = root;
         this.terminal = terminal;
         this.last = new LastResults(root);
+    }
+
+    /**
+     * The engine, started on first use and kept for the command's life: its spare workers stay
+     * warm, so that in watch mode a save is graded by a worker that has the suites loaded already.
+     */
+    private Engine engine() {
+        if (engine == null) {
+            engine = new Engine(Engine.defaultSlots(), Engine.defaultSlots());
+        }
+        return engine;
     }
 
     Path root() {
@@ -46,11 +58,13 @@ final class Grader {
         Set<String> scripts = tasks.stream().map(Task::script).collect(Collectors.toCollection(LinkedHashSet::new));
         Map<Task, String> keys = new LinkedHashMap<>();
         tasks.forEach(task -> keys.put(task, last.key(task)));  // the file as it was when grading began
-        long started = System.nanoTime();
-        List<Outcome> outcomes = Grading.grade(root, chapters, scripts, new Progress(terminal)).stream()
+        var progress = new Progress(terminal, tasks.size());
+        GradeReport graded = TreeGrading.grade(engine(), root, chapters, scripts, progress::graded);
+        progress.finish();
+        List<Outcome> outcomes = graded.outcomes().stream()
                 .filter(o -> tasks.stream().anyMatch(t -> t.id().equals(o.exercise())))
                 .toList();
-        var report = new GradeReport(Workbook.display(root) + "/", outcomes, Duration.ofNanos(System.nanoTime() - started));
+        var report = new GradeReport(graded.tree(), outcomes, graded.elapsed(), graded.isolation());
         report.writeTo(Workbook.target("grades"));
         keys.forEach((task, key) -> last.remember(task, key,
                 outcomes.stream().filter(o -> o.exercise().equals(task.id())).toList()));

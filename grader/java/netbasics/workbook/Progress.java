@@ -1,97 +1,55 @@
 package netbasics.workbook;
 
-import java.util.HashSet;
-import java.util.Set;
-import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.engine.support.descriptor.MethodSource;
-import org.junit.platform.launcher.TestExecutionListener;
-import org.junit.platform.launcher.TestIdentifier;
-import org.junit.platform.launcher.TestPlan;
+import java.util.List;
+import netbasics.grading.Outcome;
 
 /**
- * A one-line progress bar while grading, redrawn in place: how many tests are done, how many
- * failed so far, and which one is running. Drawn only on a terminal; elsewhere it stays silent,
- * so logs hold only the results.
+ * Progress while grading: on a terminal one line redrawn in place (exercise n of N, the time so
+ * far, the points so far); elsewhere one plain line per exercise graded, so logs stay readable.
  */
-final class Progress implements TestExecutionListener {
+final class Progress {
 
     private final Terminal terminal;
-    private final Set<String> counted = new HashSet<>();
-    private TestPlan plan;
-    private int total;
+    private final int total;
+    private final long started = System.nanoTime();
     private int done;
-    private int failed;
+    private int points;
+    private int max;
 
-    Progress(Terminal terminal) {
+    Progress(Terminal terminal, int total) {
         this.terminal = terminal;
+        this.total = total;
+        draw();
     }
 
-    @Override
-    public void testPlanExecutionStarted(TestPlan testPlan) {
-        plan = testPlan;
-        Set<String> methods = new HashSet<>();
-        testPlan.getRoots().forEach(root -> testPlan.getDescendants(root).forEach(node -> key(node).ifPresent(methods::add)));
-        total = methods.size();
-        draw("");
-    }
-
-    @Override
-    public void executionStarted(TestIdentifier test) {
-        if (isTestMethod(test)) {
-            draw(test.getSource().map(source -> ((MethodSource) source).getMethodName().replace('_', ' ')).orElse(""));
+    synchronized void graded(List<Outcome> outcomes) {
+        done++;
+        int earned = outcomes.stream().mapToInt(Outcome::points).sum();
+        int of = outcomes.stream().mapToInt(Outcome::countedMaxPoints).sum();
+        points += earned;
+        max += of;
+        if (terminal.interactive) {
+            draw();
+        } else if (total > 1 && !outcomes.isEmpty()) {
+            terminal.println(String.format("  graded %-34s %3d / %-3d  (%d of %d)", outcomes.get(0).exercise(), earned, of, done, total));
         }
     }
 
-    @Override
-    public void executionSkipped(TestIdentifier test, String reason) {
-        finished(test, false);
-    }
-
-    @Override
-    public void executionFinished(TestIdentifier test, TestExecutionResult result) {
-        finished(test, result.getStatus() == TestExecutionResult.Status.FAILED);
-    }
-
-    @Override
-    public void testPlanExecutionFinished(TestPlan testPlan) {
+    synchronized void finish() {
         if (terminal.interactive && total > 0) {
             terminal.out.print("\r" + " ".repeat(terminal.width() - 1) + "\r");
             terminal.out.flush();
         }
     }
 
-    private void finished(TestIdentifier test, boolean failure) {
-        if (isTestMethod(test) && key(test).map(counted::add).orElse(false)) {
-            done++;
-            failed += failure ? 1 : 0;
-            draw("");
-        }
-    }
-
-    private void draw(String running) {
+    private void draw() {
         if (!terminal.interactive || total == 0) {
             return;
         }
-        int slots = 24;
-        int filled = Math.min(slots, done * slots / total);
-        String bar = terminal.green("#".repeat(filled)) + terminal.dim("-".repeat(slots - filled));
-        String failing = failed > 0 ? " " + failed + " failing" : "";
-        String counts = String.format(" %d/%d", done, total);
-        // Everything must fit on one line, or the carriage return redraws only its last part.
-        int room = terminal.width() - "  grading [".length() - slots - "]".length() - counts.length() - failing.length() - 3;
-        String name = running.length() <= room ? running : room < 2 ? "" : running.substring(0, room - 1) + "…";
-        terminal.out.print("\r  grading [" + bar + "]" + counts + terminal.red(failing) + "  " + name + "\u001b[K");
+        double seconds = (System.nanoTime() - started) / 1e9;
+        String line = String.format("  grading exercise %d of %d  %.1f s  %d / %d points so far", Math.min(done + 1, total), total,
+                seconds, points, max);
+        terminal.out.print("\r" + (line.length() < terminal.width() ? line : line.substring(0, terminal.width() - 1)) + "\u001b[K");
         terminal.out.flush();
-    }
-
-    /** Parameterized tests report each case and then themselves; count the test itself, once. */
-    private boolean isTestMethod(TestIdentifier test) {
-        return test.getSource().filter(MethodSource.class::isInstance).isPresent()
-                && (plan == null || plan.getParent(test).flatMap(TestIdentifier::getSource).filter(MethodSource.class::isInstance).isEmpty());
-    }
-
-    private java.util.Optional<String> key(TestIdentifier test) {
-        return test.getSource().filter(MethodSource.class::isInstance).map(s -> (MethodSource) s)
-                .map(m -> m.getClassName() + "#" + m.getMethodName());
     }
 }

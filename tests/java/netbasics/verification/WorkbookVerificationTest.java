@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import netbasics.grader.Engine;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
 import netbasics.grading.Outcome;
@@ -45,7 +46,7 @@ class WorkbookVerificationTest {
     private static final Duration JOB_BOUND = Duration.ofMinutes(10);
     private static final Set<String> CHAPTERS = names(System.getProperty(Workbook.CHAPTER));
 
-    private static GradingWorkers workers;
+    private static Engine engine;
     private static final Map<Exercise, CompletableFuture<List<Outcome>>> SOLUTIONS = new LinkedHashMap<>();
     private static final Map<Exercise, CompletableFuture<List<Outcome>>> STUBS = new LinkedHashMap<>();
     private static final Map<Mutant, CompletableFuture<List<Outcome>>> MUTANTS = new LinkedHashMap<>();
@@ -57,24 +58,25 @@ class WorkbookVerificationTest {
     @BeforeAll
     static void queueEveryGrading() {
         Path scratch = Workbook.target("mutants");
-        workers = new GradingWorkers(GradingWorkers.defaultCount(), scratch);
+        // The workbook's own trees only (solutions, stubs, mutants): a worker may grade several exercises in a row.
+        engine = new Engine(Integer.getInteger("workbook.workers", 2 * Runtime.getRuntime().availableProcessors()), 2);
         List<Exercise> exercises = GradingRun.exercises().stream()
                 .filter(exercise -> CHAPTERS.isEmpty() || CHAPTERS.contains(exercise.chapter()))
                 .toList();
-        exercises.forEach(exercise -> SOLUTIONS.put(exercise, workers.grade(GradingWorkers.Mode.ALL, HOME.resolve("solutions"),
-                exercise.chapter(), exercise.script())));
+        exercises.forEach(exercise -> SOLUTIONS.put(exercise, engine.submit(HOME.resolve("solutions"),
+                exercise.chapter(), exercise.script(), false, true)));
         Mutant.all(HOME.resolve("tests/mutants")).stream()
                 .filter(mutant -> CHAPTERS.isEmpty() || CHAPTERS.contains(mutant.chapter()))
                 .forEach(mutant -> MUTANTS.put(mutant, gradeMutant(mutant, scratch)));
-        exercises.forEach(exercise -> STUBS.put(exercise, workers.grade(GradingWorkers.Mode.ALL, HOME.resolve("chapters"),
-                exercise.chapter(), exercise.script())));
+        exercises.forEach(exercise -> STUBS.put(exercise, engine.submit(HOME.resolve("chapters"),
+                exercise.chapter(), exercise.script(), false, true)));
     }
 
     /** A mutant that cannot be planted (its edit no longer fits the solution) fails its own test only. */
     private static CompletableFuture<List<Outcome>> gradeMutant(Mutant mutant, Path scratch) {
         try {
             Path tree = mutant.plant(HOME.resolve("solutions"), scratch);
-            return workers.grade(GradingWorkers.Mode.FIRST_FAILURE, tree, mutant.chapter(), mutant.script());
+            return engine.submit(tree, mutant.chapter(), mutant.script(), true, true);
         } catch (RuntimeException cannotPlant) {
             return CompletableFuture.failedFuture(cannotPlant);
         }
@@ -82,7 +84,7 @@ class WorkbookVerificationTest {
 
     @AfterAll
     static void stopTheWorkers() {
-        workers.close();
+        engine.close();
     }
 
     @TestFactory
