@@ -28,7 +28,8 @@ import org.objectweb.asm.Type;
  *
  * <p>The rule for {@code main}: a script's {@code main} runs in a process of its own, so it may end
  * that process with {@code System.exit(status)}, and so may the methods that only {@code main}
- * calls (its usage and argument helpers, directly or through each other). No other method may,
+ * calls (its usage and argument helpers, directly or through each other); the same holds for a
+ * shutdown hook, which main may leave to remove a socket file on exit. No other method may,
  * and nothing may call {@code main}, so an exit can never happen inside a contract call.
  */
 public final class BytecodeCheck {
@@ -82,10 +83,11 @@ public final class BytecodeCheck {
             throw new UncheckedIOException("cannot read the compiled classes in " + classes, e);
         }
         Set<String> mainOnly = calls.reachedOnlyFromMain();
-        calls.exits.forEach((method, sites) -> {
+        calls.mainOnlySites.forEach((method, sites) -> {
             if (!mainOnly.contains(method)) {
-                sites.forEach(site -> found.add(new Violation(site.file(), site.line(), "calls System.exit",
-                        "only main, and what only main calls, may end its process; a contract method returns or throws instead")));
+                sites.forEach(site -> found.add(new Violation(site.file(), site.line(), "calls " + site.what(),
+                        "only main, and what only main calls, may " + (site.what().endsWith("exit") ? "end its process" : "leave a shutdown hook")
+                                + "; a contract method returns or throws instead")));
             }
         });
         found.sort((a, b) -> a.file().equals(b.file()) ? Integer.compare(a.line(), b.line()) : a.file().compareTo(b.file()));
@@ -102,14 +104,14 @@ public final class BytecodeCheck {
             return packageRule;
         }
         switch (owner + "." + name) {
-            case "java/lang/System.exit":
-                return null; // judged once every call is known: see CallGraph
+            case "java/lang/System.exit", "java/lang/Runtime.addShutdownHook":
+                return null; // main's own business: judged once every call is known, see CallGraph
             case "java/lang/Runtime.exit", "java/lang/Runtime.halt":
                 return "ends the JVM; a contract method returns or throws instead (main may use System.exit)";
             case "java/lang/Runtime.exec":
                 return "starts another program, which graded code may not do";
-            case "java/lang/Runtime.addShutdownHook", "java/lang/Runtime.removeShutdownHook":
-                return "a shutdown hook runs after the grading is over; graded code may not leave one";
+            case "java/lang/Runtime.removeShutdownHook":
+                return "steers the JVM's shutdown, which graded code may not do";
             case "java/lang/Runtime.load", "java/lang/Runtime.loadLibrary", "java/lang/System.load",
                     "java/lang/System.loadLibrary":
                 return "loads native code, which graded code may not do";
@@ -160,8 +162,14 @@ public final class BytecodeCheck {
         return owner.substring(owner.lastIndexOf('/') + 1).replace('$', '.') + (name == null ? "" : "." + name);
     }
 
-    /** A place in a file. */
-    private record Site(String file, int line) {}
+    /** A place in a file, and what is called there. */
+    private record Site(String file, int line, String what) {}
+
+    /** Calls that main may make (its process is its own) but nothing a contract call reaches. */
+    private static String mainsOwn(String owner, String name) {
+        return owner.equals("java/lang/System") && name.equals("exit") ? "System.exit"
+                : owner.equals("java/lang/Runtime") && name.equals("addShutdownHook") ? "Runtime.addShutdownHook" : null;
+    }
 
     /**
      * Who calls whom among graded code's own methods, and where System.exit is called: enough to
@@ -169,7 +177,7 @@ public final class BytecodeCheck {
      */
     private static final class CallGraph {
         final Map<String, Set<String>> callers = new HashMap<>();
-        final Map<String, List<Site>> exits = new LinkedHashMap<>();
+        final Map<String, List<Site>> mainOnlySites = new LinkedHashMap<>();
         final Set<String> methods = new HashSet<>();
         final Set<String> mains = new HashSet<>();
 
@@ -243,8 +251,8 @@ public final class BytecodeCheck {
                 @Override
                 public void visitMethodInsn(int opcode, String owner, String called, String calledDescriptor, boolean isInterface) {
                     calls.call(self, owner + "." + called + calledDescriptor);
-                    if (owner.equals("java/lang/System") && called.equals("exit")) {
-                        calls.exits.computeIfAbsent(self, k -> new ArrayList<>()).add(new Site(file, line));
+                    if (mainsOwn(owner, called) != null) {
+                        calls.mainOnlySites.computeIfAbsent(self, k -> new ArrayList<>()).add(new Site(file, line, mainsOwn(owner, called)));
                     }
                     String why = refusal(owner, called, calledDescriptor, method);
                     if (why == null && owner.equals(className) && called.equals("main") && calledDescriptor.equals("([Ljava/lang/String;)V")) {
@@ -297,8 +305,9 @@ public final class BytecodeCheck {
                     for (Object argument : arguments) {
                         if (argument instanceof Handle target) {
                             calls.call(self, target.getOwner() + "." + target.getName() + target.getDesc());
-                            if (target.getOwner().equals("java/lang/System") && target.getName().equals("exit")) {
-                                calls.exits.computeIfAbsent(self, k -> new ArrayList<>()).add(new Site(file, line));
+                            if (mainsOwn(target.getOwner(), target.getName()) != null) {
+                                calls.mainOnlySites.computeIfAbsent(self, k -> new ArrayList<>())
+                                        .add(new Site(file, line, mainsOwn(target.getOwner(), target.getName())));
                             }
                             String why = refusal(target.getOwner(), target.getName(), target.getDesc(), method);
                             if (why != null) {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import netbasics.grading.Grading;
+import netbasics.grading.JdkWarmUp;
 import netbasics.grading.LearnerOutput;
 import netbasics.grading.Outcome;
 import netbasics.grading.OutcomeCollector;
@@ -61,6 +62,7 @@ public final class Worker {
         }
         var worker = new Worker(Channel.fromKey(key.strip()), frames);
         Grading.discover(); // warm: the launcher and every suite loaded before a job arrives
+        JdkWarmUp.once();   // and the JDK's own descriptors opened, so the leak check sees only the tests' and the learner's
         worker.send(Map.of("event", "ready"));
         for (String line; (line = jobs.readLine()) != null; ) {
             Job job = JSON.readValue(line, Job.class);

@@ -104,6 +104,11 @@ public final class Call {
         }
     }
 
+    /** The id of the thread the call runs on, for a test that watches its CPU time. */
+    public long threadId() {
+        return thread.threadId();
+    }
+
     public boolean isRunning() {
         return !outcome.isDone();
     }

@@ -1,6 +1,9 @@
 package netbasics.grading;
 
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -29,14 +32,48 @@ final class GradingExtension implements ParameterResolver, BeforeEachCallback, A
         return new Script(Workbook.root(context::getConfigurationParameter), exercise.chapter(), exercise.script());
     }
 
+    /** How long code under test is given, once a test is over, to finish closing what it opened. */
+    private static final Duration CLOSING = Duration.ofMillis(1500);
+    private static final ExtensionContext.Namespace LEAKS = ExtensionContext.Namespace.create(GradingExtension.class, "open before");
+
     @Override
     public void beforeEach(ExtensionContext context) {
+        JdkWarmUp.once();
         CurrentTest.end();
+        context.getStore(LEAKS).put("descriptors", OpenDescriptors.snapshot());
     }
 
+    /**
+     * Ends what the test started and, when it passed, checks that nothing the code under test
+     * opened is still open: a socket, a listener, a channel, a selector or a file left open fails
+     * the test that left it, naming it. What the test handed to the code is the test's to close
+     * (it has, by now); what the code opened is the code's.
+     */
     @Override
     public void afterEach(ExtensionContext context) {
         CurrentTest.end();
+        @SuppressWarnings("unchecked")
+        Map<Integer, String> before = context.getStore(LEAKS).get("descriptors", Map.class);
+        if (before == null || context.getExecutionException().isPresent() || !OpenDescriptors.supported()) {
+            return;
+        }
+        Map<Integer, String> left = OpenDescriptors.openedSince(before);
+        long deadline = System.nanoTime() + CLOSING.toNanos();
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+            left = OpenDescriptors.openedSince(before);
+        }
+        if (!left.isEmpty()) {
+            String script = exerciseOf(context).script();
+            String what = left.values().stream().map(OpenDescriptors::describe).distinct().limit(5)
+                    .collect(Collectors.joining("\n    ", "    ", ""));
+            AssertionError leak = new AssertionError("The test passed, but " + script + " left open what it opened ("
+                    + left.size() + " still open " + CLOSING.toMillis() + " ms after the test ended):\n" + what
+                    + "\nClose every socket, channel, selector and file you open, on every path, the failing ones too:"
+                    + " try-with-resources does it. See \"Closing sockets\" in chapter 01.");
+            leak.setStackTrace(new StackTraceElement[0]);
+            throw leak;
+        }
     }
 
     @Override

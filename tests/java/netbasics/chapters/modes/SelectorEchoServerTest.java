@@ -37,7 +37,6 @@ public class SelectorEchoServerTest {
 
     private static final Duration REPLY_WITHIN = Duration.ofSeconds(2);
     /** The name the grading harness gives the thread that runs serve. */
-    private static final String SERVER_THREAD = "learner SelectorEchoServer.serve(ServerSocketChannel)";
     /** A server that waits in select uses next to no CPU while nothing can be done; one that spins uses a core. */
     private static final Duration CPU_CEILING = Duration.ofMillis(300);
 
@@ -156,7 +155,7 @@ public class SelectorEchoServerTest {
              var jammed = slowReader(listener); var flood = Flood.start(jammed.getOutputStream())) {
             assertEcho(utf8("then I rest"), idle.exchange(utf8("then I rest"), REPLY_WITHIN), "before going quiet");
             awaitStalled(flood);
-            Duration cpu = ServerThread.named(SERVER_THREAD).cpuTimeDuring(Duration.ofSeconds(1));
+            Duration cpu = ServerThread.of(server).cpuTimeDuring(Duration.ofSeconds(1));
             assertThat(cpu).as("CPU time the server's thread used in one second while one client was idle after its echo and "
                     + "another had stopped reading (%d KB sent, none of the echo read): a server waiting in select uses "
                     + "next to none", flood.sent() / 1024).isLessThan(CPU_CEILING);

@@ -14,21 +14,18 @@ final class ServerThread {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    private final Thread thread;
+    private final long threadId;
 
-    private ServerThread(Thread thread) {
-        this.thread = thread;
+    private ServerThread(long threadId) {
+        this.threadId = threadId;
     }
 
-    /**
-     * The newest running thread named {@code name} (the grading harness names it after the call):
-     * the newest, in case a server of an earlier test has not ended.
-     */
-    static ServerThread named(String name) {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name))
-                .max(java.util.Comparator.comparingLong(Thread::threadId))
-                .map(ServerThread::new)
-                .orElseThrow(() -> new AssertionError("no running thread named '" + name + "': has serve returned?"));
+    /** The thread that runs the server's {@code serve} call. */
+    static ServerThread of(netbasics.grading.Serving server) {
+        if (!server.call().isRunning()) {
+            throw new AssertionError("serve has returned: it must keep serving until its channel is closed");
+        }
+        return new ServerThread(server.call().threadId());
     }
 
     /** The CPU time the thread uses during {@code window}. */
@@ -36,10 +33,10 @@ final class ServerThread {
         if (!THREADS.isThreadCpuTimeEnabled()) {
             THREADS.setThreadCpuTimeEnabled(true);
         }
-        long before = THREADS.getThreadCpuTime(thread.threadId());
+        long before = THREADS.getThreadCpuTime(threadId);
         // Watching on purpose for a while: the measurement is of what the thread does meanwhile.
         LockSupport.parkNanos(window.toNanos());
-        long after = THREADS.getThreadCpuTime(thread.threadId());
+        long after = THREADS.getThreadCpuTime(threadId);
         if (before < 0 || after < 0) {
             throw new AssertionError("the server's thread ended while its CPU time was being measured");
         }
