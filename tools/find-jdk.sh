@@ -110,12 +110,35 @@ _nb_forget() {
     _nb_link _nb_javac_home _nb_noglob _nb_best _nb_rest _nb_parent _nb_cand
 }
 
+# What to install, for this machine: the package its distribution has (Ubuntu 22.04 and 24.04
+# have openjdk-21-jdk, Debian 12 has not), Homebrew's on macOS, else Temurin from adoptium.net.
+_nb_advice() {
+  if command -v apt-cache > /dev/null 2>&1; then
+    for _nb_cand in openjdk-21-jdk openjdk-25-jdk; do
+      if apt-cache policy "$_nb_cand" 2> /dev/null | grep -q 'Candidate: [^(]'; then
+        echo "\`sudo apt-get install $_nb_cand\`"
+        return
+      fi
+    done
+    _nb_v=$( (. /etc/os-release 2> /dev/null && echo "${PRETTY_NAME:-this distribution}") || echo 'this distribution')
+    echo "Temurin 21 (\`sudo apt-get install temurin-21-jdk\` once Adoptium's repository is added: $_nb_v has no openjdk-21 package; see https://adoptium.net/installation/linux/), or run \`sudo apt-get update\` first if its package lists are empty"
+  elif command -v dnf > /dev/null 2>&1; then
+    echo "\`sudo dnf install java-21-openjdk-devel\`"
+  elif command -v brew > /dev/null 2>&1; then
+    echo "\`brew install openjdk@21\`"
+  else
+    echo "Temurin 21 from https://adoptium.net"
+  fi
+}
+
 # `return`, not `exit`: this file runs inside the caller's shell.
 if [ -z "$_nb_pick" ]; then
-  echo "netbasics needs a JDK $_nb_min or newer (found: ${_nb_found:-no JDK at all}); install one (e.g. \`sudo apt-get install openjdk-21-jdk\`, or Temurin 21 from adoptium.net) or set JAVA_HOME to it." >&2
+  echo "netbasics needs a JDK $_nb_min or newer (found: ${_nb_found:-no JDK at all}); install one (here: $(_nb_advice)) or set JAVA_HOME to it." >&2
+  unset -f _nb_advice
   _nb_forget
   return 1
 fi
+unset -f _nb_advice
 JAVA_HOME=$_nb_pick
 export JAVA_HOME
 case ":$PATH:" in

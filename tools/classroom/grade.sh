@@ -4,12 +4,14 @@
 #
 #     tools/classroom/grade.sh 01-endpoints 02-datagrams
 #
-# Runs the same grading as `./mvnw test -Pgrade` (the score table goes to the log), then, for each
-# CHAPTER, hands GitHub Classroom's autograding reporter that chapter's result: the JSON that
+# Runs the same grading as `./mvnw test -Pgrade` (the score table and every failure in full go to
+# the log), then, for each CHAPTER, hands the reporting step that chapter's result: the JSON that
 # autograding-command-grader would produce (version 1, status, max_score, one entry per test with
 # the points it earned, so a chapter earns partial credit), base64-encoded, as the step output
-# named after the chapter without its number (02-datagrams -> datagrams). The reporter reads it
-# from an environment variable DATAGRAMS_RESULTS; see .github/workflows/classroom.yml.
+# named after the chapter without its number (02-datagrams -> datagrams). The reporter
+# (tools/classroom/report.sh) reads it from an environment variable DATAGRAMS_RESULTS; see
+# .github/workflows/classroom.yml. Linux caps one variable at 128 KiB, so the grader cuts a
+# chapter's messages to fit (GradeReport.CLASSROOM_RESULT_BYTES) and says so in each cut message.
 #
 # WORKBOOK_ROOT=DIR grades another tree laid out like chapters/ (e.g. a student's, checked out
 # beside a private copy of the tests: see "Hide the tests" in docs/instructors.md).
@@ -55,7 +57,7 @@ output() {
   result=target/grades/classroom/$chapter.json
   if [ ! -f "$result" ]; then
     mkdir -p target/grades/classroom
-    printf '{"version":1,"status":"error","max_score":0,"tests":[{"name":"%s","status":"error","score":0,"message":"This repository has no graded chapter %s: add it, or remove it from the workflow.","test_code":"","filename":"","line_no":0,"duration":0}]}\n' \
+    printf '{"version":1,"status":"error","max_score":0,"tests":[{"name":"%s","status":"error","score":0,"max_score":0,"message":"This repository has no graded chapter %s: add it, or remove it from the workflow.","test_code":"","filename":"","line_no":0,"duration":0}]}\n' \
       "$chapter" "$chapter" > "$result"
   fi
   printf '%s=%s\n' "$runner" "$(base64 < "$result" | tr -d '\n')"

@@ -3,10 +3,13 @@
 # tools/gradescope/test.sh: builds the Gradescope autograder and tries it out here, the way
 # Gradescope would use it, in a scratch folder standing in for /autograder:
 #   1. build.sh makes the zip; it is unpacked into source/, as Gradescope does;
-#   2. setup.sh runs (it installs nothing where a JDK 21 exists, and warms the Maven cache);
+#   2. setup.sh runs, leaving the machine alone (NETBASICS_SETUP_SYSTEM=no: it says what it would
+#      install), and warms the Maven cache; on a copy with a broken pom.xml it must fail and show
+#      the end of Maven's output; without a JDK it must pick the JDK package this distribution has;
 #   3. run_autograder grades a sample submission: the finished UdpEchoServer.java, uploaded as a
-#      loose file beside a file that is no exercise; it must earn every point of UdpEchoServer
-#      and none elsewhere;
+#      loose file beside a file that is no exercise, an exercise in the wrong chapter folder and a
+#      test file of a whole repository; it must earn every point of UdpEchoServer and none
+#      elsewhere, and name every file it did not grade in results.json's Markdown output;
 #   4. run_autograder grades an empty submission: no points, and a message saying why.
 # Prints "N passed, N failed" and exits non-zero when a check fails.
 
@@ -35,11 +38,35 @@ check "the zip holds no solutions and no mutants" \
 unzip -q "$scratch/autograder.zip" -d "$ag/source"
 cp "$ag/source/run_autograder" "$ag/run_autograder"
 
-check "setup.sh succeeds" env AUTOGRADER_ROOT="$ag" bash "$ag/source/setup.sh"
+started=$SECONDS
+env AUTOGRADER_ROOT="$ag" NETBASICS_SETUP_SYSTEM=no bash "$ag/source/setup.sh" > "$scratch/setup.log" 2>&1
+check "setup.sh succeeds ($((SECONDS - started)) s)" test "$?" -eq 0
+check "setup.sh says which JDK it uses" grep -q "using the JDK that is there" "$scratch/setup.log"
 
-# A finished exercise, uploaded as a loose file, and a file that is no exercise.
+# A setup that cannot build fails loudly, with Maven's own words.
+broken=$scratch/broken
+mkdir -p "$broken/source" && cp -R "$ag/source/netbasics" "$broken/source/" && echo '<project>' > "$broken/source/netbasics/pom.xml"
+env AUTOGRADER_ROOT="$broken" NETBASICS_SETUP_SYSTEM=no bash "$ag/source/setup.sh" > "$scratch/broken.log" 2>&1
+check "setup.sh fails on a build that cannot run" test "$?" -ne 0
+check "... and shows the end of Maven's output" \
+  bash -c "grep -q \"The end of Maven's output\" '$scratch/broken.log' && grep -q '^\[ERROR\]' '$scratch/broken.log'"
+
+# Without a JDK, setup.sh installs the package this distribution has (here only said, not done).
+env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$HOME" NETBASICS_JVM_DIRS=/nonexistent AUTOGRADER_ROOT="$ag" NETBASICS_SETUP_SYSTEM=no \
+  bash "$ag/source/setup.sh" > "$scratch/nojdk.log" 2>&1
+if apt-cache policy openjdk-21-jdk-headless 2> /dev/null | grep -q 'Candidate: [^(]'; then
+  check "without a JDK, setup.sh picks openjdk-21-jdk-headless, which this distribution has" grep -q "apt_install openjdk-21-jdk-headless" "$scratch/nojdk.log"
+elif command -v apt-get > /dev/null; then
+  check "without a JDK, setup.sh falls back to Temurin: this distribution has no openjdk-21" grep -q "has no openjdk-21 package; trying Temurin 21" "$scratch/nojdk.log"
+fi
+
+# A finished exercise, uploaded as a loose file, a file that is no exercise, an exercise in the
+# wrong chapter folder, and a test file of a whole repository.
 cp "$repo/solutions/02-datagrams/UdpEchoServer.java" "$ag/submission/"
 printf 'public class Notes {}\n' > "$ag/submission/Notes.java"
+mkdir -p "$ag/submission/chapters/02-datagrams" "$ag/submission/tests/java"
+cp "$repo/solutions/03-streams/TcpEchoServer.java" "$ag/submission/chapters/02-datagrams/"
+printf 'class SomeTest {}\n' > "$ag/submission/tests/java/SomeTest.java"
 (cd "$ag" && AUTOGRADER_ROOT="$ag" ./run_autograder > "$scratch/run.log" 2>&1)
 json=$ag/results/results.json
 check "run_autograder wrote results.json" test -s "$json"
@@ -49,15 +76,32 @@ check "the score is UdpEchoServer's points and nothing else" \
   jq -e '.score == ([.tests[] | select(.tags[1] == "UdpEchoServer") | .max_score] | add)' "$json"
 check "the exercises not submitted were graded as stubs, with no points" \
   jq -e '[.tests[] | select(.tags[1] != "UdpEchoServer") | .score] | add // 0 | . == 0' "$json"
-check "the file that is no exercise was ignored" grep -q "ignored: Notes.java" "$scratch/run.log"
+check "the misplaced TcpEchoServer was not graded" \
+  jq -e '[.tests[] | select(.tags[1] == "TcpEchoServer") | .score] | add == 0' "$json"
+check "output is Markdown, stdout hidden, deliberately" jq -e '.output_format == "md" and .stdout_visibility == "hidden"' "$json"
+check "output holds the score table, rendered as a table" \
+  jq -e '.output | test("\\| chapter \\| exercise \\| points \\| failing tests \\|\n\\|---\\|---\\|---:\\|---:\\|\n") and test("\\| 02-datagrams \\| UdpEchoServer \\| ")' "$json"
+check "output names the graded file" jq -e '.output | contains("Graded `UdpEchoServer.java` as 02-datagrams/UdpEchoServer.java")' "$json"
+check "output names the file that is no exercise" jq -e '.output | contains("Ignored `Notes.java`: no exercise is named Notes.java")' "$json"
+check "output names the misplaced file and where it belongs" \
+  jq -e '.output | contains("Not graded `chapters/02-datagrams/TcpEchoServer.java`: TcpEchoServer.java is an exercise of 03-streams")' "$json"
+check "output counts the repository's test files it ignored" jq -e '.output | contains("Ignored 1 .java file(s) under `tests/`")' "$json"
 
 rm -rf "$ag/submission" "$ag/results" && mkdir -p "$ag/submission" "$ag/results"
 (cd "$ag" && AUTOGRADER_ROOT="$ag" ./run_autograder > "$scratch/empty.log" 2>&1)
 check "an empty submission gets no points and a reason" \
   jq -e '.score == 0 and (.output | test("No exercise found"))' "$ag/results/results.json"
 
+rm -rf "$ag/submission" "$ag/results" && mkdir -p "$ag/submission" "$ag/results"
+printf 'public class Notes {}\n' > "$ag/submission/Notes.java"
+(cd "$ag" && AUTOGRADER_ROOT="$ag" ./run_autograder > "$scratch/none.log" 2>&1)
+check "a submission of no exercise gets no points, and names the file it ignored" \
+  jq -e '.score == 0 and (.output | test("No exercise found")) and (.output | contains("Ignored `Notes.java`"))' "$ag/results/results.json"
+
 if [ "$failed" -gt 0 ]; then
-  echo "--- run_autograder's log:"; cat "$scratch/run.log"
+  echo "--- setup.sh's log:"; tail -20 "$scratch/setup.log"
+  echo "--- setup.sh's log without a JDK:"; tail -20 "$scratch/nojdk.log"
+  echo "--- run_autograder's log:"; tail -40 "$scratch/run.log"
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
