@@ -98,7 +98,47 @@ printf 'public class Notes {}\n' > "$ag/submission/Notes.java"
 check "a submission of no exercise gets no points, and names the file it ignored" \
   jq -e '.score == 0 and (.output | test("No exercise found")) and (.output | contains("Ignored `Notes.java`"))' "$ag/results/results.json"
 
+# A hostile submission, graded as Gradescope would grade it: as the unprivileged user setup.sh makes
+# (made here too, where this runs as root), in a loopback-only network namespace. Its TextCodec reads
+# the hidden suite's source and forges results.json; beside it, a finished UdpEchoServer.
+if [ "$(id -u)" -eq 0 ] && ! id netbasics-student > /dev/null 2>&1; then
+  useradd --system --no-create-home --shell /usr/sbin/nologin netbasics-student > /dev/null 2>&1
+fi
+rm -rf "$ag/submission" "$ag/results" && mkdir -p "$ag/submission" "$ag/results"
+cp "$repo/solutions/02-datagrams/UdpEchoServer.java" "$ag/submission/"
+cat > "$ag/submission/TextCodec.java" << HOSTILE
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+public class TextCodec {
+    public static byte[] encode(String text) throws Exception {
+        try {
+            Files.writeString(Path.of("$ag/results/results.json"), "{\"score\": 999, \"tests\": []}");
+        } catch (Exception cannotWrite) {
+        }
+        throw new IllegalStateException(Files.readString(Path.of("$ag/source/netbasics/tests/java/netbasics/chapters/endpoints/TextCodecTest.java")));
+    }
+
+    public static String decode(byte[] bytes) throws Exception {
+        return new String(encode(""));
+    }
+
+    public static void main(String[] args) {}
+}
+HOSTILE
+(cd "$ag" && AUTOGRADER_ROOT="$ag" ./run_autograder > "$scratch/hostile.log" 2>&1)
+json=$ag/results/results.json
+if id netbasics-student > /dev/null 2>&1; then
+  check "graded code ran as the unprivileged user, loopback only" \
+    jq -e '.output | contains("as the unprivileged user netbasics-student") and contains("loopback only")' "$json"
+  check "the hidden suite's source did not reach the results" bash -c "! grep -q 'class TextCodecTest' '$json'"
+fi
+check "a hostile TextCodec earned nothing, and could not forge the results" \
+  jq -e '.score == ([.tests[] | select(.tags[1] == "UdpEchoServer") | .max_score] | add)
+         and ([.tests[] | select(.tags[1] == "TextCodec") | .score] | add) == 0' "$json"
+
 if [ "$failed" -gt 0 ]; then
+  echo "--- the hostile submission's log:"; tail -20 "$scratch/hostile.log"
   echo "--- setup.sh's log:"; tail -20 "$scratch/setup.log"
   echo "--- setup.sh's log without a JDK:"; tail -20 "$scratch/nojdk.log"
   echo "--- run_autograder's log:"; tail -40 "$scratch/run.log"

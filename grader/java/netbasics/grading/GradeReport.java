@@ -128,7 +128,8 @@ public record GradeReport(String tree, List<Outcome> outcomes, Duration elapsed,
             test.put("score", o.points());
             test.put("max_score", o.countedMaxPoints());
             test.put("status", o.status() == Outcome.Status.FAILED ? "failed" : "passed");
-            test.put("output", o.status() == Outcome.Status.SKIPPED ? "Skipped: " + o.message() : o.message());
+            test.put("output", o.status() == Outcome.Status.SKIPPED ? "Skipped: " + o.message()
+                    : o.message() + (o.output().isBlank() ? "" : "\n\nWhat your code printed during this test (its end):\n" + o.output()));
             test.put("tags", List.of(o.chapter(), o.script()));
             test.put("visibility", "visible");
             return test;
@@ -156,7 +157,8 @@ public record GradeReport(String tree, List<Outcome> outcomes, Duration elapsed,
     /** What Gradescope shows above the tests: the total and the table, in Markdown. */
     public String gradescopeOutput() {
         return "**netbasics: " + score() + " / " + maxScore() + " points (" + percent() + " %)**\n\n" + markdownTable()
-                + (failed().isEmpty() ? "" : "\nEach failing test below says what it sent, what came back and what it expected, and gives a hint.\n");
+                + (failed().isEmpty() ? "" : "\nEach failing test below says what it sent, what came back and what it expected, and gives a hint.\n")
+                + (isolation.isBlank() ? "" : "\n" + isolation + "\n");
     }
 
     /** The chapters this report covers, in order. */
