@@ -54,7 +54,7 @@ public final class TranscriptText {
 
     /** One event as one line. */
     public static String line(Exchange.Event event, int width) {
-        return String.format(Locale.ROOT, "  %8.1f ms  %-" + width + "s  %s", event.micros() / 1000.0, who(event), what(event));
+        return String.format(Locale.ROOT, "  %8.1f ms  %-" + Math.max(1, width) + "s  %s", event.micros() / 1000.0, who(event), what(event));
     }
 
     static String who(Exchange.Event event) {

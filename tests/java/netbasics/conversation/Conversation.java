@@ -203,13 +203,13 @@ public final class Conversation {
         private long bytesKept;
 
         void add(Kind kind, String transport, SocketAddress from, SocketAddress to, byte[] bytes, int offset, int length, String note) {
-            long micros = (System.nanoTime() - beganNanos) / 1_000;
             String fromKey = key(from);
             String toKey = key(to);
             String fromName = lifeline(fromKey);
             String toName = to == null || toKey.equals(fromKey) ? fromName : lifeline(toKey);
             int count = bytes == null ? 0 : length;
             synchronized (this) {
+                long micros = (System.nanoTime() - beganNanos) / 1_000; // taken in turn, so times never run backwards
                 if (events.size() >= MAX_EVENTS || bytesKept >= MAX_BYTES) {
                     eventsLeftOut++;
                     bytesLeftOut += count;
