@@ -2,6 +2,10 @@ package netbasics.conversation;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.Optional;
+import netbasics.report.Exchange;
+import netbasics.report.Exchange.Event;
+import netbasics.report.Exchange.Kind;
 
 /**
  * One line a learner can paste to have the same conversation by hand: their script in one
@@ -55,6 +59,46 @@ public final class Reproduce {
     public static String tlsServer(String alias) {
         return of("./jbang " + alias + " --port " + PORT,
                 "openssl s_client -connect 127.0.0.1:" + PORT + " -servername localhost -brief");
+    }
+
+    /**
+     * The line for a recorded exchange, guessed from who spoke first and how: a fixture sending a
+     * datagram to the learner's code means the learner wrote a UDP server, one connecting to it a TCP
+     * (or, with TLS steps, a TLS) server; the learner's code speaking first means it is the client.
+     * Empty when nothing was recorded.
+     *
+     * @param script the exercise's script, {@code UdpEchoServer}; its JBang alias is {@link #alias(String)}
+     */
+    public static Optional<String> guess(Exchange exchange, String script) {
+        String alias = alias(script);
+        boolean tls = exchange.events().stream().anyMatch(e -> e.kind() == Kind.TLS);
+        for (Event event : exchange.events()) {
+            boolean toLearner = event.to().equals(Exchange.LEARNER) && !event.from().equals(Exchange.LEARNER);
+            boolean fromLearner = event.from().equals(Exchange.LEARNER) && !event.to().equals(Exchange.LEARNER);
+            if (event.kind() == Kind.DATAGRAM && toLearner) {
+                return Optional.of(udpServer(alias, event.head()));
+            }
+            if (event.kind() == Kind.DATAGRAM && fromLearner) {
+                return Optional.of(udpClient(alias, ""));
+            }
+            if (event.kind() == Kind.CONNECT && toLearner) {
+                return Optional.of(tls ? tlsServer(alias) : tcpServer(alias, firstWrite(exchange)));
+            }
+            if (event.kind() == Kind.CONNECT && fromLearner) {
+                return Optional.of(tcpClient(alias, ""));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The JBang alias of a script, as jbang-catalog.json names them: {@code UdpEchoServer} → {@code udp-echo-server}. */
+    public static String alias(String script) {
+        return script.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static byte[] firstWrite(Exchange exchange) {
+        return exchange.events().stream().filter(e -> e.kind() == Kind.WRITE && e.to().equals(Exchange.LEARNER))
+                .map(Event::head).findFirst().orElse(new byte[0]);
     }
 
     /** Any pair: what runs first (the server), then what talks to it. */

@@ -236,6 +236,25 @@ class ConversationTest {
         assertThat(Reproduce.udpServer("udp-echo-server", new byte[] {0, (byte) 0xff})).contains("bytes.fromhex(\"00ff\")");
         assertThat(Reproduce.tcpClient("tcp-echo-client", "hello")).contains("ss.TCPServer").contains("./jbang tcp-echo-client --port 9000 hello");
         assertThat(Reproduce.tlsServer("tls-echo-server")).contains("openssl s_client -connect 127.0.0.1:9000 -servername localhost");
+        assertThat(Reproduce.alias("UdpEchoServer")).isEqualTo("udp-echo-server");
+        assertThat(Reproduce.alias("StartTls")).isEqualTo("start-tls");
+    }
+
+    @Test
+    void the_reproduce_line_is_guessed_from_who_spoke_first() throws Exception {
+        Conversation.begin();
+        try (var broken = new CuttingUdpEchoServer(10); var client = UdpTestClient.open()) {
+            client.exchange(broken.address(), utf8("ping"), WITHIN);
+        }
+        assertThat(Reproduce.guess(Conversation.end(), "UdpEchoServer")).hasValueSatisfying(line -> assertThat(line)
+                .startsWith("Reproduce by hand: ./jbang udp-echo-server --port 9000").contains("s.sendto(b\"ping\""));
+        Conversation.begin();
+        try (var broken = new FirstReadOnlyTcpEchoServer(); var client = TcpTestClient.connect(broken.address())) {
+            client.exchange(utf8("frame"), WITHIN);
+        }
+        assertThat(Reproduce.guess(Conversation.end(), "TcpEchoServer")).hasValueSatisfying(line -> assertThat(line)
+                .startsWith("Reproduce by hand: ./jbang tcp-echo-server --port 9000").contains("s.sendall(b\"frame\")"));
+        assertThat(Reproduce.guess(Exchange.empty(), "TcpEchoServer")).isEmpty();
     }
 
     static void assertWellFormedXml(String xml) throws Exception {
