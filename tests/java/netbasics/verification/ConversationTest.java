@@ -86,7 +86,10 @@ class ConversationTest {
              var relay = FaultyUdpRelay.to(broken.address()).duplication(1).start();
              var client = UdpTestClient.open()) {
             client.exchange(relay.address(), utf8("twice"), WITHIN);
-            client.receive(WITHIN); // the duplicate of the echo
+            for (int more = 0; more < 3; more++) {
+                // Each of the two copies is echoed, and each echo doubled on its way back: four in all.
+                assertThat(client.receive(WITHIN)).isPresent();
+            }
         }
         try (var broken = new CuttingUdpEchoServer(1_000);
              var relay = FaultyUdpRelay.to(broken.address()).loss(1).start();
@@ -137,6 +140,23 @@ class ConversationTest {
         });
         assertWellFormedXml(SequenceDiagram.svg(exchange));
         assertThat(TranscriptText.of(exchange)).contains("fault proxy → your code").contains("FIN: ends its side of the stream");
+    }
+
+    @Test
+    void a_handshake_refused_for_the_wrong_name_shows_its_steps_and_the_alert() throws Exception {
+        var pki = netbasics.fixtures.tls.TestPki.get();
+        Conversation.begin();
+        // The server plays a learner's that presents a certificate for another host.
+        try (var server = netbasics.fixtures.tls.TlsTestServer.start(pki.credentials(netbasics.fixtures.tls.TestPki.Identity.OTHER_HOST))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> netbasics.fixtures.tls.TlsTestClient.connect(server.address()).close())
+                    .isInstanceOf(IOException.class);
+        }
+        Exchange exchange = Conversation.end();
+        assertThat(exchange.events()).extracting(Exchange.Event::kind).startsWith(Kind.CONNECT, Kind.TLS, Kind.TLS);
+        String text = TranscriptText.of(exchange);
+        assertThat(text).contains("tls test client → your code").contains("TLS ClientHello for localhost")
+                .contains("TLS handshake failed:");
+        assertWellFormedXml(SequenceDiagram.svg(exchange));
     }
 
     @Test

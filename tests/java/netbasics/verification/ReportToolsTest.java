@@ -146,6 +146,36 @@ class ReportToolsTest {
                 .hasSizeGreaterThanOrEqualTo(3);
     }
 
+    @Test
+    void tshark_reads_an_ipv6_stream_with_its_reset() throws Exception {
+        Optional<String> tshark = onPath("tshark");
+        assumeInstalled(tshark, "no tshark on the PATH (Debian package tshark; .ci/run installs it)");
+        String client = "[::1]:40000";
+        String server = "[::1]:8881";
+        var exchange = new netbasics.report.Exchange(0, List.of("test client", netbasics.report.Exchange.LEARNER), List.of(
+                event(0, netbasics.report.Exchange.Kind.CONNECT, "test client", client, server, new byte[0]),
+                event(10, netbasics.report.Exchange.Kind.WRITE, "test client", client, server, utf8("hello")),
+                event(20, netbasics.report.Exchange.Kind.READ, netbasics.report.Exchange.LEARNER, server, client, utf8("hel")),
+                event(30, netbasics.report.Exchange.Kind.RST, netbasics.report.Exchange.LEARNER, server, client, new byte[0])), 0, 0);
+        Path file = FOLDER.resolve("ipv6.pcapng");
+        Pcapng.write(exchange, file);
+        List<String[]> rows = fields(tshark.get(), file, "ipv6.src", "ipv6.dst", "tcp.flags.syn", "tcp.flags.reset", "tcp.len",
+                "tcp.checksum.status", "tcp.ack", "tcp.seq");
+        assertThat(rows).hasSize(6); // SYN, SYN-ACK, ACK, data, data back, RST
+        assertThat(rows.get(0)).startsWith("::1", "::1", "1", "0");
+        assertThat(rows.get(3)[4]).isEqualTo("5");
+        assertThat(rows.get(4)[4]).isEqualTo("3");
+        assertThat(rows.get(4)[6]).as("the reply acknowledges the 5 bytes after the SYN (relative)").isEqualTo("6");
+        assertThat(rows.get(5)[3]).isEqualTo("1");
+        assertThat(rows).allSatisfy(row -> assertThat(row[5]).as("TCP checksum status (1: good)").isEqualTo("1"));
+    }
+
+    private static netbasics.report.Exchange.Event event(long micros, netbasics.report.Exchange.Kind kind, String from,
+                                                         String fromAddress, String toAddress, byte[] bytes) {
+        String to = from.equals("test client") ? netbasics.report.Exchange.LEARNER : "test client";
+        return new netbasics.report.Exchange.Event(micros, kind, from, to, fromAddress, toAddress, "tcp", bytes.length, bytes, null, "");
+    }
+
     private static List<String[]> fields(String tshark, Path file, String... fields) throws Exception {
         List<String> command = new ArrayList<>(List.of(tshark, "-r", file.toString(), "-o", "udp.check_checksum:TRUE",
                 "-o", "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE", "-T", "fields", "-E", "separator=\t"));
