@@ -52,6 +52,12 @@ public final class TranscriptText {
         return out.toString();
     }
 
+    /** The transcript as a Markdown code block (Gradescope's output_format md, a job summary); empty when nothing was recorded. */
+    public static String markdown(Exchange exchange) {
+        String text = of(exchange);
+        return text.isEmpty() ? "" : "```text\n" + text.replace("```", "'''") + "```\n";
+    }
+
     /** One event as one line. */
     public static String line(Exchange.Event event, int width) {
         return String.format(Locale.ROOT, "  %8.1f ms  %-" + Math.max(1, width) + "s  %s", event.micros() / 1000.0, who(event), what(event));

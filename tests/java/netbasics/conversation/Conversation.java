@@ -39,8 +39,8 @@ public final class Conversation {
 
     static final int HEAD = 2048;
     static final int TAIL = 1024;
-    static final int MAX_EVENTS = 2_000;
-    static final int MAX_BYTES = 512 * 1024;
+    static final int MAX_EVENTS = 1_000;
+    static final int MAX_BYTES = 128 * 1024;
     private static final int MAX_CLAIMS = 10_000;
 
     public static final String UDP = "udp";

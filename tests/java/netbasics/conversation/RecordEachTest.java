@@ -29,6 +29,18 @@ public final class RecordEachTest implements BeforeEachCallback, AfterEachCallba
         var exchange = Conversation.snapshot();
         String json = exchange.toJson();
         context.getStore(NAMESPACE).put(JSON, json);
+        String dump = System.getProperty("netbasics.conversation.dump");
+        if (dump != null && !exchange.isEmpty()) {
+            // To look at real suites' conversations before the harness carries them: one JSON file per test.
+            try {
+                var folder = java.nio.file.Files.createDirectories(java.nio.file.Path.of(dump));
+                String name = (context.getRequiredTestClass().getSimpleName() + "-" + context.getRequiredTestMethod().getName()
+                        + "-" + context.getUniqueId().hashCode()).replaceAll("[^A-Za-z0-9_-]", "_");
+                java.nio.file.Files.writeString(folder.resolve(name + ".json"), json);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         String tally = System.getProperty("netbasics.conversation.tally");
         if (tally != null) {
             // For the overhead measurement: proof that recording ran, and how much it kept.

@@ -178,7 +178,7 @@ class ConversationTest {
         assertThat(big.tail()).hasSize(1024);
         assertThat(big.cut()).isTrue();
         assertThat(TranscriptText.what(big)).contains("bytes not kept");
-        assertThat(exchange.events()).hasSizeLessThanOrEqualTo(2_000);
+        assertThat(exchange.events()).hasSizeLessThanOrEqualTo(1_000);
         assertThat(exchange.eventsLeftOut()).isPositive();
         String text = TranscriptText.of(exchange);
         assertThat(text).contains("events left out here").contains("later events were not recorded");
@@ -203,6 +203,8 @@ class ConversationTest {
         assertThat(read.events().get(0).head()).containsExactly(0, 1, 2, 3, 0xff);
         assertThat(read.events().get(1).fromAddress()).isEqualTo(exchange.events().get(1).fromAddress());
         assertThat(TranscriptText.of(read)).isEqualTo(TranscriptText.of(exchange));
+        assertThat(TranscriptText.markdown(read)).startsWith("```text\n").endsWith("```\n").contains("your code → test client");
+        assertThat(TranscriptText.markdown(Exchange.empty())).isEmpty();
         assertThat(Exchange.fromJson("{not json").isEmpty()).isTrue();
         assertThat(Exchange.fromJson("").isEmpty()).isTrue();
         assertThat(Exchange.fromJson("[1,2]").isEmpty()).isTrue();
