@@ -18,6 +18,8 @@
 // chapter's suite is picked up by itself), plus the JUnit settings that a Maven run reads too.
 // (A glob's "**/" needs at least one folder, hence each folder twice.)
 //SOURCES ../grader/java/netbasics/grading/*.java
+//SOURCES ../grader/java/netbasics/report/*.java
+//SOURCES ../tests/java/netbasics/conversation/*.java
 //SOURCES ../tests/java/netbasics/fixtures/*.java
 //SOURCES ../tests/java/netbasics/fixtures/**/*.java
 //SOURCES ../tests/java/netbasics/chapters/*.java

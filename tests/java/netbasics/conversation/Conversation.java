@@ -1,0 +1,239 @@
+package netbasics.conversation;
+
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import netbasics.report.Exchange;
+import netbasics.report.Exchange.Event;
+import netbasics.report.Exchange.Kind;
+import netbasics.report.TranscriptText;
+
+/**
+ * The recording of the current test's conversation: what the fixtures and test clients sent and
+ * received, who to, and when. One test runs at a time in a JVM, so there is one recording.
+ *
+ * <h2>For the harness</h2>
+ * Call {@link #begin()} when a test starts (it clears what an earlier test left) and {@link #end()}
+ * when it is over: that returns the {@link Exchange}, whose {@code toJson()} goes into
+ * {@code Outcome.transcript}. Between the two, {@link #transcript()} renders what was recorded so
+ * far as text for a failure message. Outside begin/end nothing is recorded and every call here
+ * costs a volatile read.
+ *
+ * <h2>For fixtures</h2>
+ * A fixture {@link #claim claims} the addresses it sends from, under a lifeline name ("test client",
+ * "fault relay"…), and releases them when closed; every address nobody claimed is the learner's
+ * code ({@link Exchange#LEARNER}). Each event is recorded once, by whoever can see it first: the
+ * fixture that {@link #sent sends} it, or, when the learner's code sent it, the fixture that
+ * {@link #received receives} it (a receive from another fixture is left out: its send was recorded).
+ *
+ * <p>Bounded: an event keeps its first {@value #HEAD} and last {@value #TAIL} bytes; a test keeps
+ * {@value #MAX_EVENTS} events and {@value #MAX_BYTES} bytes, and counts the rest.
+ */
+public final class Conversation {
+
+    static final int HEAD = 2048;
+    static final int TAIL = 1024;
+    static final int MAX_EVENTS = 1_000;
+    static final int MAX_BYTES = 128 * 1024;
+    private static final int MAX_CLAIMS = 10_000;
+
+    public static final String UDP = "udp";
+    public static final String TCP = "tcp";
+
+    /** Addresses fixtures speak from, and the lifeline each stands for; kept across tests while the fixture lives. */
+    private static final Map<String, String> CLAIMS = new ConcurrentHashMap<>();
+
+    private static volatile Recording current;
+
+    private Conversation() {}
+
+    // ---- the harness's side ------------------------------------------------------------------
+
+    /** Starts recording a new test, forgetting anything recorded before. */
+    public static void begin() {
+        current = new Recording();
+    }
+
+    /** Stops recording and returns what this test's conversation was (empty when nothing was recorded). */
+    public static Exchange end() {
+        Recording ended = current;
+        current = null;
+        return ended == null ? Exchange.empty() : ended.exchange();
+    }
+
+    /** True between {@link #begin()} and {@link #end()}. */
+    public static boolean recording() {
+        return current != null;
+    }
+
+    /** What has been recorded so far in this test, without stopping. */
+    public static Exchange snapshot() {
+        Recording now = current;
+        return now == null ? Exchange.empty() : now.exchange();
+    }
+
+    /** The conversation so far as text for a failure message, trimmed to its beginning and end; empty when nothing was recorded. */
+    public static String transcript() {
+        return TranscriptText.of(snapshot());
+    }
+
+    // ---- the fixtures' side ------------------------------------------------------------------
+
+    /**
+     * Claims {@code address} for a fixture: what is sent from it is drawn on the lifeline {@code name}
+     * (or "name 2", "name 3"… when another live fixture has that name already). Returns the name given.
+     */
+    public static String claim(String name, SocketAddress address) {
+        String key = key(address);
+        if (key.isEmpty() || CLAIMS.size() >= MAX_CLAIMS) {
+            return name;
+        }
+        String given = name;
+        for (int n = 2; CLAIMS.containsValue(given) && !given.equals(CLAIMS.get(key)); n++) {
+            given = name + " " + n;
+        }
+        CLAIMS.put(key, given);
+        return given;
+    }
+
+    /** Claims {@code socket}'s local address under the name of the fixture that claimed {@code owner}. */
+    public static void claimAs(SocketAddress owner, SocketAddress address) {
+        String name = CLAIMS.get(key(owner));
+        if (name != null && CLAIMS.size() < MAX_CLAIMS) {
+            CLAIMS.put(key(address), name);
+        }
+    }
+
+    /** Gives an address back when its fixture closes. */
+    public static void release(SocketAddress address) {
+        if (address != null) {
+            CLAIMS.remove(key(address));
+        }
+    }
+
+    /** A fixture sent this: always recorded. */
+    public static void sent(Kind kind, String transport, SocketAddress from, SocketAddress to, byte[] bytes, int offset, int length, String note) {
+        Recording now = current;
+        if (now != null) {
+            now.add(kind, transport, from, to, bytes, offset, length, note);
+        }
+    }
+
+    /** A fixture sent this datagram. */
+    public static void sent(SocketAddress from, SocketAddress to, byte[] bytes, int offset, int length) {
+        sent(Kind.DATAGRAM, UDP, from, to, bytes, offset, length, "");
+    }
+
+    /** A fixture received this: recorded when the learner's code (no fixture) sent it. */
+    public static void received(Kind kind, String transport, SocketAddress from, SocketAddress to, byte[] bytes, int offset, int length, String note) {
+        Recording now = current;
+        if (now != null && !CLAIMS.containsKey(key(from))) {
+            now.add(kind, transport, from, to, bytes, offset, length, note);
+        }
+    }
+
+    /** A fixture received this datagram. */
+    public static void received(SocketAddress from, SocketAddress to, byte[] bytes, int offset, int length) {
+        received(Kind.DATAGRAM, UDP, from, to, bytes, offset, length, "");
+    }
+
+    /** A fixture wrote on its stream {@code socket}. */
+    public static void wrote(Socket socket, byte[] bytes, int offset, int length) {
+        if (current != null) {
+            sent(Kind.WRITE, TCP, socket.getLocalSocketAddress(), socket.getRemoteSocketAddress(), bytes, offset, length, "");
+        }
+    }
+
+    /** A fixture read from its stream {@code socket}: one read, so the learner's bytes show how they were split. */
+    public static void read(Socket socket, byte[] bytes, int offset, int length) {
+        if (current != null) {
+            received(Kind.READ, TCP, socket.getRemoteSocketAddress(), socket.getLocalSocketAddress(), bytes, offset, length, "");
+        }
+    }
+
+    /** Something without bytes happened on {@code socket}, said by the fixture: CONNECT, FIN, RST, TIMEOUT, TLS. */
+    public static void said(Socket socket, Kind kind, String note) {
+        if (current != null) {
+            sent(kind, TCP, socket.getLocalSocketAddress(), socket.getRemoteSocketAddress(), null, 0, 0, note);
+        }
+    }
+
+    /** Something without bytes that the other end of {@code socket} did, seen by the fixture: its FIN, its RST, its connect. */
+    public static void heard(Socket socket, Kind kind, String note) {
+        if (current != null) {
+            received(kind, TCP, socket.getRemoteSocketAddress(), socket.getLocalSocketAddress(), null, 0, 0, note);
+        }
+    }
+
+    /** A note on the fixture's own lifeline (a wait that ran out, a decision), or on the way to {@code to}. */
+    public static void note(Kind kind, SocketAddress at, SocketAddress to, String note) {
+        sent(kind, "", at, to == null ? at : to, null, 0, 0, note);
+    }
+
+    /** {@code 127.0.0.1:9000} or {@code [::1]:9000}; empty for no address. */
+    static String key(SocketAddress address) {
+        if (!(address instanceof InetSocketAddress inet)) {
+            return address == null ? "" : address.toString();
+        }
+        if (inet.getAddress() == null) {
+            return inet.getHostString() + ":" + inet.getPort();
+        }
+        String host = inet.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+    }
+
+    static String lifeline(String key) {
+        return CLAIMS.getOrDefault(key, Exchange.LEARNER);
+    }
+
+    /** One test's events, added to from any thread. */
+    private static final class Recording {
+        private final long beganNanos = System.nanoTime();
+        private final long beganEpochMicros = System.currentTimeMillis() * 1000;
+        private final List<Event> events = new ArrayList<>();
+        private final Set<String> lifelines = new LinkedHashSet<>();
+        private int eventsLeftOut;
+        private long bytesLeftOut;
+        private long bytesKept;
+
+        void add(Kind kind, String transport, SocketAddress from, SocketAddress to, byte[] bytes, int offset, int length, String note) {
+            String fromKey = key(from);
+            String toKey = key(to);
+            String fromName = lifeline(fromKey);
+            String toName = to == null || toKey.equals(fromKey) ? fromName : lifeline(toKey);
+            int count = bytes == null ? 0 : length;
+            synchronized (this) {
+                long micros = (System.nanoTime() - beganNanos) / 1_000; // taken in turn, so times never run backwards
+                if (events.size() >= MAX_EVENTS || bytesKept >= MAX_BYTES) {
+                    eventsLeftOut++;
+                    bytesLeftOut += count;
+                    return;
+                }
+                byte[] head;
+                byte[] tail;
+                if (count <= HEAD + TAIL) {
+                    head = bytes == null ? null : java.util.Arrays.copyOfRange(bytes, offset, offset + count);
+                    tail = null;
+                } else {
+                    head = java.util.Arrays.copyOfRange(bytes, offset, offset + HEAD);
+                    tail = java.util.Arrays.copyOfRange(bytes, offset + count - TAIL, offset + count);
+                    bytesLeftOut += count - HEAD - TAIL;
+                }
+                bytesKept += Math.min(count, HEAD + TAIL);
+                lifelines.add(fromName);
+                lifelines.add(toName);
+                events.add(new Event(micros, kind, fromName, toName, fromKey, toKey, transport, count, head, tail, note));
+            }
+        }
+
+        synchronized Exchange exchange() {
+            return new Exchange(beganEpochMicros, List.copyOf(lifelines), List.copyOf(events), eventsLeftOut, bytesLeftOut);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package netbasics.conversation;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Optional;
+import netbasics.report.Exchange;
+import netbasics.report.Exchange.Event;
+import netbasics.report.Exchange.Kind;
+
+/**
+ * One line a learner can paste to have the same conversation by hand: their script in one
+ * terminal, and in another a peer made of tools the dev container has (python3, openssl). Port
+ * 9000 stands for any free port; the suites themselves always use ephemeral ports.
+ *
+ * <pre>
+ * Reproduce by hand: ./jbang udp-echo-server --port 9000   then, in another terminal:
+ *   python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2); s.sendto(b"hello", ("127.0.0.1", 9000)); print(s.recvfrom(65535))'
+ * </pre>
+ */
+public final class Reproduce {
+
+    /** The port the commands use. */
+    public static final int PORT = 9000;
+    private static final int MAX_PAYLOAD = 64;
+
+    private Reproduce() {}
+
+    /** The learner's UDP server, and a python3 client sending {@code payload} and printing the reply. */
+    public static String udpServer(String alias, byte[] payload) {
+        return of("./jbang " + alias + " --port " + PORT,
+                "python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2); s.sendto("
+                        + python(payload) + ", (\"127.0.0.1\", " + PORT + ")); print(s.recvfrom(65535))'");
+    }
+
+    /** A python3 UDP echo server, and the learner's client run with {@code arguments}. */
+    public static String udpClient(String alias, String arguments) {
+        return of("python3 -c 'import socketserver as ss; ss.UDPServer((\"127.0.0.1\", " + PORT + "), type(\"Echo\", "
+                        + "(ss.BaseRequestHandler,), {\"handle\": lambda h: print(h.client_address, h.request[0]) or "
+                        + "h.request[1].sendto(h.request[0], h.client_address)})).serve_forever()'",
+                "./jbang " + alias + " --port " + PORT + (arguments.isBlank() ? "" : " " + arguments));
+    }
+
+    /** The learner's TCP server, and a python3 client sending {@code payload} and printing what comes back. */
+    public static String tcpServer(String alias, byte[] payload) {
+        return of("./jbang " + alias + " --port " + PORT,
+                "python3 -c 'import socket; s = socket.create_connection((\"127.0.0.1\", " + PORT + ")); s.settimeout(2); s.sendall("
+                        + python(payload) + "); print(s.recv(65536))'");
+    }
+
+    /** A python3 TCP echo server (it prints every chunk it reads: how the stream was split), and the learner's client. */
+    public static String tcpClient(String alias, String arguments) {
+        return of("python3 -c 'import socketserver as ss; ss.TCPServer((\"127.0.0.1\", " + PORT + "), type(\"Echo\", "
+                        + "(ss.BaseRequestHandler,), {\"handle\": lambda h: [print(d) or h.request.sendall(d) "
+                        + "for d in iter(lambda: h.request.recv(65536), b\"\")]})).serve_forever()'",
+                "./jbang " + alias + " --port " + PORT + (arguments.isBlank() ? "" : " " + arguments));
+    }
+
+    /** The learner's TLS server, and openssl's client showing the handshake (certificate, protocol) then the echo. */
+    public static String tlsServer(String alias) {
+        return of("./jbang " + alias + " --port " + PORT,
+                "openssl s_client -connect 127.0.0.1:" + PORT + " -servername localhost -brief");
+    }
+
+    /**
+     * The line for a recorded exchange, guessed from who spoke first and how: a fixture sending a
+     * datagram to the learner's code means the learner wrote a UDP server, one connecting to it a TCP
+     * (or, with TLS steps, a TLS) server; the learner's code speaking first means it is the client.
+     * Empty when nothing was recorded.
+     *
+     * @param script the exercise's script, {@code UdpEchoServer}; its JBang alias is {@link #alias(String)}
+     */
+    public static Optional<String> guess(Exchange exchange, String script) {
+        String alias = alias(script);
+        boolean tls = exchange.events().stream().anyMatch(e -> e.kind() == Kind.TLS);
+        for (Event event : exchange.events()) {
+            boolean toLearner = event.to().equals(Exchange.LEARNER) && !event.from().equals(Exchange.LEARNER);
+            boolean fromLearner = event.from().equals(Exchange.LEARNER) && !event.to().equals(Exchange.LEARNER);
+            if (event.kind() == Kind.DATAGRAM && toLearner) {
+                return Optional.of(udpServer(alias, event.head()));
+            }
+            if (event.kind() == Kind.DATAGRAM && fromLearner) {
+                return Optional.of(udpClient(alias, ""));
+            }
+            if (event.kind() == Kind.CONNECT && toLearner) {
+                return Optional.of(tls ? tlsServer(alias) : tcpServer(alias, firstWrite(exchange)));
+            }
+            if (event.kind() == Kind.CONNECT && fromLearner) {
+                return Optional.of(tcpClient(alias, ""));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The JBang alias of a script, as jbang-catalog.json names them: {@code UdpEchoServer} → {@code udp-echo-server}. */
+    public static String alias(String script) {
+        return script.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static byte[] firstWrite(Exchange exchange) {
+        return exchange.events().stream().filter(e -> e.kind() == Kind.WRITE && e.to().equals(Exchange.LEARNER))
+                .map(Event::head).findFirst().orElse(new byte[0]);
+    }
+
+    /** Any pair: what runs first (the server), then what talks to it. */
+    public static String of(String first, String then) {
+        return "Reproduce by hand: " + first + "   then, in another terminal:\n  " + then;
+    }
+
+    /** {@code b"hello"} for short printable ASCII, else {@code bytes.fromhex("…")}; long payloads are cut. */
+    static String python(byte[] payload) {
+        boolean cut = payload.length > MAX_PAYLOAD;
+        byte[] shown = cut ? java.util.Arrays.copyOf(payload, MAX_PAYLOAD) : payload;
+        boolean ascii = true;
+        for (byte b : shown) {
+            ascii &= b >= 0x20 && b < 0x7f && b != '\'' && b != '"' && b != '\\';
+        }
+        String literal = ascii ? "b\"" + new String(shown, StandardCharsets.US_ASCII) + "\""
+                : "bytes.fromhex(\"" + HexFormat.of().formatHex(shown) + "\")";
+        return cut ? literal + " + bytes(" + (payload.length - MAX_PAYLOAD) + ")" : literal;
+    }
+}
