@@ -11,6 +11,8 @@ import netbasics.grading.Catalog;
 import netbasics.grading.GradeReport;
 import netbasics.grading.Outcome;
 import netbasics.grading.Workbook;
+import netbasics.report.HtmlReport;
+import netbasics.report.Pcapng;
 
 /**
  * Grades a tree, every exercise or those selected, through the {@link Engine}: what
@@ -40,6 +42,22 @@ public final class TreeGrading {
         List<Outcome> outcomes = new ArrayList<>();
         pending.forEach(future -> outcomes.addAll(future.join()));
         return new GradeReport(Workbook.display(root) + "/", outcomes, Duration.ofNanos(System.nanoTime() - started), engine.isolation());
+    }
+
+    /** Set {@code -Dworkbook.pcap=true} to have each failing test's conversation written as a pcapng file too. */
+    public static final String PCAP = "workbook.pcap";
+
+    /**
+     * Writes every report of a run into {@code folder}: results.json, summary.md, the Classroom
+     * results, report.html (the conversations drawn) and, when asked for, one pcapng per failing test.
+     * The trusted side calls this once its workers are gone, so no graded code can write after it.
+     */
+    public static Path writeReports(GradeReport report, Path folder) {
+        report.writeTo(folder);
+        if (Boolean.getBoolean(PCAP)) {
+            Pcapng.writeAll(folder.resolve("pcap"), report.outcomes());
+        }
+        return HtmlReport.write(folder, report.tree(), report.outcomes());
     }
 
     /** Like {@link #grade(Engine, Path, Set, Set, Consumer)} with an engine of its own, closed when done. */

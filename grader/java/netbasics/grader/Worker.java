@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import netbasics.grading.Grading;
+import netbasics.grading.GradingExtension;
 import netbasics.grading.JdkWarmUp;
 import netbasics.grading.LearnerOutput;
 import netbasics.grading.Outcome;
@@ -95,7 +96,7 @@ public final class Worker {
                 OutcomeCollector.outcomeOf(test, result).ifPresent(keyed -> {
                     Outcome outcome = keyed.outcome();
                     if (outcome.status() == Outcome.Status.FAILED) {
-                        outcome = outcome.withOutput(LearnerOutput.tail());
+                        outcome = outcome.withOutput(LearnerOutput.tail()).withTranscript(GradingExtension.lastTranscript());
                     }
                     Map<String, Object> frame = new LinkedHashMap<>();
                     frame.put("event", "finished");

@@ -1,6 +1,10 @@
 package netbasics.grading;
 
 import java.time.Duration;
+import netbasics.conversation.Conversation;
+import netbasics.conversation.Reproduce;
+import netbasics.report.Exchange;
+import netbasics.report.TranscriptText;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
@@ -19,7 +23,7 @@ import org.opentest4j.TestAbortedException;
  * and turns a failure into a message a learner can act on (what went wrong, in their terms, then
  * the test's hint).
  */
-final class GradingExtension implements ParameterResolver, BeforeEachCallback, AfterEachCallback, TestExecutionExceptionHandler {
+public final class GradingExtension implements ParameterResolver, BeforeEachCallback, AfterEachCallback, TestExecutionExceptionHandler {
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -32,6 +36,14 @@ final class GradingExtension implements ParameterResolver, BeforeEachCallback, A
         return new Script(Workbook.root(context::getConfigurationParameter), exercise.chapter(), exercise.script());
     }
 
+    /** The recorded conversation of the test that just ended, when it failed (JSON; else empty). */
+    private static volatile String lastTranscript = "";
+
+    /** What the grading worker attaches to the outcome of the test that just ended. */
+    public static String lastTranscript() {
+        return lastTranscript;
+    }
+
     /** How long code under test is given, once a test is over, to finish closing what it opened. */
     private static final Duration CLOSING = Duration.ofMillis(1500);
     private static final ExtensionContext.Namespace LEAKS = ExtensionContext.Namespace.create(GradingExtension.class, "open before");
@@ -40,6 +52,7 @@ final class GradingExtension implements ParameterResolver, BeforeEachCallback, A
     public void beforeEach(ExtensionContext context) {
         JdkWarmUp.once();
         CurrentTest.end();
+        Conversation.begin();
         context.getStore(LEAKS).put("descriptors", OpenDescriptors.snapshot());
     }
 
@@ -52,6 +65,8 @@ final class GradingExtension implements ParameterResolver, BeforeEachCallback, A
     @Override
     public void afterEach(ExtensionContext context) {
         CurrentTest.end();
+        Exchange exchange = Conversation.end();
+        lastTranscript = context.getExecutionException().isPresent() && !exchange.events().isEmpty() ? exchange.toJson() : "";
         @SuppressWarnings("unchecked")
         Map<Integer, String> before = context.getStore(LEAKS).get("descriptors", Map.class);
         if (before == null || context.getExecutionException().isPresent() || !OpenDescriptors.supported()) {
@@ -84,7 +99,11 @@ final class GradingExtension implements ParameterResolver, BeforeEachCallback, A
         String hint = context.getRequiredTestMethod().isAnnotationPresent(Graded.class)
                 ? context.getRequiredTestMethod().getAnnotation(Graded.class).hint() : "";
         String script = exerciseOf(context).script();
-        AssertionError taught = new AssertionError(explain(thrown, script) + (hint.isBlank() ? "" : "\n\nHint: " + hint), thrown);
+        Exchange soFar = Conversation.snapshot();
+        String conversation = soFar.events().isEmpty() ? "" : "\n\n" + TranscriptText.of(soFar)
+                + Reproduce.guess(soFar, script).map(line -> "\n" + line).orElse("");
+        AssertionError taught = new AssertionError(explain(thrown, script) + conversation
+                + (hint.isBlank() ? "" : "\n\nHint: " + hint), thrown);
         taught.setStackTrace(new StackTraceElement[0]);
         throw taught;
     }

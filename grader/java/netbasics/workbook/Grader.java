@@ -65,7 +65,7 @@ final class Grader {
                 .filter(o -> tasks.stream().anyMatch(t -> t.id().equals(o.exercise())))
                 .toList();
         var report = new GradeReport(graded.tree(), outcomes, graded.elapsed(), graded.isolation());
-        report.writeTo(Workbook.target("grades"));
+        TreeGrading.writeReports(report, Workbook.target("grades"));
         keys.forEach((task, key) -> last.remember(task, key,
                 outcomes.stream().filter(o -> o.exercise().equals(task.id())).toList()));
         last.save();

@@ -37,6 +37,7 @@ public final class WorkbookCommand {
               hint SCRIPT             the next hint for an exercise, one level at a time
               reset SCRIPT            put an exercise back to its stub, from git (asks first)
               run ALIAS [ARGS...]     run a script by its alias in jbang-catalog.json, as ./jbang ALIAS does
+              report                  the last grading's report.html: each failing test's conversation drawn
 
             CHAPTER is a chapter folder (02-datagrams, or just 2); SCRIPT an exercise (UdpEchoServer, or its file).
             check, status and watch exit non-zero while a test fails. NO_COLOR=1 turns colours off.""";
@@ -95,6 +96,7 @@ public final class WorkbookCommand {
                 case "watch" -> rest.size() <= 1 ? watch(rest.isEmpty() ? null : rest.get(0)) : usage("watch takes one chapter at most");
                 case "hint" -> rest.size() == 1 ? hint(rest.get(0)) : usage("hint takes the name of an exercise");
                 case "reset" -> rest.size() == 1 ? reset(rest.get(0)) : usage("reset takes the name of an exercise");
+                case "report" -> rest.isEmpty() ? report() : usage("report takes no argument");
                 case "run" -> !rest.isEmpty() ? runAlias(rest.get(0), rest.subList(1, rest.size())) : usage("run takes an alias");
                 case "help", "-h", "--help" -> {
                     terminal.println(USAGE);
@@ -243,7 +245,8 @@ public final class WorkbookCommand {
             results.forEach(this::printFailures);
         }
         terminal.println();
-        terminal.println(terminal.dim("Reports: target/grades/results.json, target/grades/summary.md ("
+        terminal.println(terminal.dim("Reports: target/grades/report.html (each failing conversation drawn; ./jbang workbook report),"
+                + " results.json, summary.md ("
                 + String.format("%.1f", report.elapsed().toMillis() / 1000.0) + " s)"));
         if (!failed) {
             terminal.println(terminal.green("All " + report.outcomes().size() + " tests pass."));
@@ -344,6 +347,30 @@ public final class WorkbookCommand {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    // ---- report --------------------------------------------------------------------------
+
+    /** Prints where report.html is and opens it in a browser where one is at hand ($BROWSER, xdg-open, open). */
+    private int report() {
+        Path html = Workbook.target("grades").resolve("report.html");
+        if (!Files.isRegularFile(html)) {
+            terminal.println("There is no report yet: grade first (./jbang workbook check), then ask again.");
+            return 1;
+        }
+        terminal.println(html.toAbsolutePath().toString());
+        for (String opener : List.of(System.getenv().getOrDefault("BROWSER", ""), "xdg-open", "open")) {
+            if (!opener.isBlank() && System.console() != null) {
+                try {
+                    new ProcessBuilder(opener, html.toUri().toString()).redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    break;
+                } catch (IOException notHere) {
+                    // try the next way of opening it; the path above is there either way
+                }
+            }
+        }
+        return 0;
     }
 
     // ---- hint ----------------------------------------------------------------------------

@@ -3,6 +3,7 @@ package netbasics.grade;
 import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,10 +36,11 @@ class GradeTree {
         Set<String> scripts = names(System.getProperty(Workbook.EXERCISE));
         new ExerciseFilter(); // an unknown chapter stops the run here, with the list of chapters
         GradeReport report = TreeGrading.grade(Workbook.root(key -> Optional.ofNullable(System.getProperty(key))), chapters, scripts, done -> {});
-        report.writeTo(Workbook.target("grades"));
+        Path html = TreeGrading.writeReports(report, Workbook.target("grades"));
         System.out.println(report.table());
         System.out.println("  Reports: " + Workbook.display(Workbook.target("grades").resolve("results.json")) + ", "
-                + Workbook.display(Workbook.target("grades").resolve("summary.md")) + "\n");
+                + Workbook.display(Workbook.target("grades").resolve("summary.md")) + ", " + Workbook.display(html)
+                + (Boolean.getBoolean(TreeGrading.PCAP) ? ", " + Workbook.display(Workbook.target("grades").resolve("pcap")) + "/" : "") + "\n");
         Map<String, List<Outcome>> byExercise = new LinkedHashMap<>();
         report.outcomes().forEach(o -> byExercise.computeIfAbsent(o.exercise(), k -> new java.util.ArrayList<>()).add(o));
         return byExercise.entrySet().stream().map(exercise -> dynamicContainer(exercise.getKey(),

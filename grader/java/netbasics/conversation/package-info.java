@@ -10,11 +10,9 @@
  *       {@code wrote}/{@code read}/{@code said}/{@code heard}/{@code note} for each event.
  *   <li>{@link netbasics.conversation.Diff}: the hexdump diff suites put in "came back changed" messages.
  *   <li>{@link netbasics.conversation.Reproduce}: the "reproduce by hand" line for an exchange.
- *   <li>{@link netbasics.conversation.RecordEachTest}: recording for a whole run without the harness
- *       (JUnit extension autodetection), used by {@code bench/conversation-overhead.sh}.
  * </ul>
  *
- * <h2>Wiring it into the harness</h2>
+ * <h2>How the harness uses it</h2>
  * <pre>{@code
  * // worker side, per test (GradingExtension):
  * beforeEach:   Conversation.begin();
