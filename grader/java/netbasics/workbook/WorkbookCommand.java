@@ -195,22 +195,23 @@ public final class WorkbookCommand {
             points += earned;
             max += of;
             Mark mark = Mark.of(entry.getValue());
-            String label = String.format("%-12s", mark.label);
+            String label = String.format("%-17s", mark.label);
             label = switch (mark) {
                 case DONE -> terminal.green(label);
                 case PARTIAL -> terminal.yellow(label);
                 case NOT_STARTED -> terminal.dim(label);
+                case DOES_NOT_COMPILE -> terminal.red(label);
             };
             terminal.println(String.format("    %-24s ", task.script()) + label + String.format("%4d / %-4d", earned, of)
                     + (failing > 0 && mark != Mark.NOT_STARTED ? terminal.dim("  " + failing + " failing") : ""));
         }
         terminal.println();
-        terminal.println(String.format("  %-37s %4d / %-4d (%d %%)", "total", points, max, max == 0 ? 0 : Math.round(100f * points / max)));
+        terminal.println(String.format("  %-42s %4d / %-4d (%d %%)", "total", points, max, max == 0 ? 0 : Math.round(100f * points / max)));
     }
 
     /** Done, partial, or not started: how far an exercise is, from its outcomes. */
-    enum Mark {
-        DONE("done"), PARTIAL("partial"), NOT_STARTED("not started");
+    public enum Mark {
+        DONE("done"), PARTIAL("partial"), NOT_STARTED("not started"), DOES_NOT_COMPILE("does not compile");
 
         final String label;
 
@@ -218,9 +219,14 @@ public final class WorkbookCommand {
             this.label = label;
         }
 
-        static Mark of(List<Outcome> outcomes) {
+        public static Mark of(List<Outcome> outcomes) {
             if (!outcomes.isEmpty() && outcomes.stream().noneMatch(o -> o.status() == Outcome.Status.FAILED)) {
                 return DONE;
+            }
+            boolean nonePassed = outcomes.stream().noneMatch(o -> o.status() == Outcome.Status.PASSED);
+            if (nonePassed && !outcomes.isEmpty() && outcomes.stream().filter(o -> o.status() == Outcome.Status.FAILED)
+                    .allMatch(o -> o.message().contains(" does not compile, so none of its tests can run"))) {
+                return DOES_NOT_COMPILE;
             }
             boolean untouched = outcomes.stream().noneMatch(o -> o.status() == Outcome.Status.PASSED)
                     && outcomes.stream().filter(o -> o.status() == Outcome.Status.FAILED).allMatch(o -> o.message().startsWith("Not done yet:"));

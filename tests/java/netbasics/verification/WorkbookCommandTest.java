@@ -127,6 +127,17 @@ class WorkbookCommandTest {
     }
 
     @Test
+    void the_status_says_when_a_file_does_not_compile() {
+        var compileError = new Outcome("02-datagrams", "UdpEchoServer", "echoes", 2, Outcome.Status.FAILED,
+                "chapters/02-datagrams/UdpEchoServer.java does not compile, so none of its tests can run:\n...");
+        var todo = new Outcome("02-datagrams", "UdpEchoServer", "echoes", 2, Outcome.Status.FAILED, "Not done yet: TODO serve");
+        var wrong = new Outcome("02-datagrams", "UdpEchoServer", "echoes", 2, Outcome.Status.FAILED, "no echo");
+        assertThat(WorkbookCommand.Mark.of(List.of(compileError, compileError))).isEqualTo(WorkbookCommand.Mark.DOES_NOT_COMPILE);
+        assertThat(WorkbookCommand.Mark.of(List.of(todo))).isEqualTo(WorkbookCommand.Mark.NOT_STARTED);
+        assertThat(WorkbookCommand.Mark.of(List.of(wrong))).isEqualTo(WorkbookCommand.Mark.PARTIAL);
+    }
+
+    @Test
     void a_wrong_name_gets_the_list_of_valid_ones() {
         var check = run(HOME.resolve("chapters"), "check", "09-nowhere");
         assertThat(check.status()).isEqualTo(2);
