@@ -85,8 +85,8 @@ public class TlsEchoServerTest {
         }
     }
 
-    @Graded(points = 2, hint = "Set a read timeout (setSoTimeout) of handshakeTimeout before startHandshake: a client that "
-            + "never finishes its handshake is then dropped. See \"Deadlines\".")
+    @Graded(points = 2, hint = "Give the handshake a deadline: a timer started before startHandshake() that closes the connection "
+            + "when handshakeTimeout has passed, cancelled once the handshake is done. See \"Deadlines\".")
     @Test
     void drops_a_stalled_handshake_at_its_deadline(Script script) throws Exception {
         try (var listener = Loopback.tcpListener(); var server = start(script, listener, false, Duration.ofMillis(500));
@@ -98,15 +98,71 @@ public class TlsEchoServerTest {
         }
     }
 
-    @Graded(points = 2, hint = "The handshake deadline is for the handshake only: once it is done, setSoTimeout(0), so that a "
-            + "conversation may pause. See \"Deadlines\".")
+    @Graded(points = 2, hint = "A read timeout bounds each read, not the handshake: a client that sends its ClientHello a byte at a "
+            + "time resets it at every byte. The deadline is a timer that closes the connection when handshakeTimeout has passed "
+            + "since the accept, however the bytes come. See \"Deadlines\".")
+    @Test
+    void the_handshake_deadline_bounds_the_whole_handshake_not_each_read(Script script) throws Exception {
+        Duration deadline = Duration.ofMillis(800);
+        Duration trickleFor = Duration.ofMillis(3_500);
+        try (var listener = Loopback.tcpListener(); var server = start(script, listener, false, deadline);
+             var trickler = TcpTestClient.connect(address(listener))) {
+            // The start of a TLS record that announces a 512-byte ClientHello, then its body one byte every 150 ms.
+            byte[] hello = new byte[5 + 512];
+            hello[0] = 0x16;
+            hello[1] = 0x03;
+            hello[2] = 0x01;
+            hello[3] = 0x02;
+            long started = System.nanoTime();
+            int sent = 0;
+            boolean closed = false;
+            while (!closed && sent < hello.length && Duration.ofNanos(System.nanoTime() - started).compareTo(trickleFor) < 0) {
+                try {
+                    trickler.socket().getOutputStream().write(hello[sent++]);
+                } catch (IOException brokenPipe) {
+                    closed = true;
+                    break;
+                }
+                closed = Closing.await(trickler, Duration.ofMillis(150));
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(closed).as("A client sent the start of a ClientHello one byte every 150 ms (%d bytes in %d ms); with a "
+                    + "handshake deadline of %d ms the server should have closed the connection by then, but it was still open",
+                    sent, took.toMillis(), deadline.toMillis()).isTrue();
+            assertThat(took).as("when the server closed a connection whose ClientHello trickled in, with a handshake deadline of "
+                    + "%d ms", deadline.toMillis()).isLessThan(Duration.ofMillis(2_800));
+            server.stop();
+        }
+    }
+
+    @Graded(points = 2, hint = "Once the handshake is done, cancel its deadline (and lift any read timeout you set: setSoTimeout(0)): "
+            + "a conversation may pause. See \"Deadlines\".")
     @Test
     void a_conversation_may_pause_longer_than_the_handshake_deadline(Script script) throws Exception {
-        try (var listener = Loopback.tcpListener(); var server = start(script, listener, false, Duration.ofSeconds(1));
+        Duration deadline = Duration.ofMillis(700);
+        try (var listener = Loopback.tcpListener(); var server = start(script, listener, false, deadline);
              var client = connect(listener)) {
             assertEcho(utf8("before a pause"), client.exchange(utf8("before a pause"), REPLY_WITHIN));
-            Thread.sleep(2_000); // the pause is the point: twice the handshake deadline
-            assertEcho(utf8("after a pause of 2 s"), client.exchange(utf8("after a pause of 2 s"), REPLY_WITHIN));
+            Thread.sleep(deadline.toMillis() * 2); // the pause is the point: twice the handshake deadline
+            assertEcho(utf8("after a pause"), client.exchange(utf8("after a pause"), REPLY_WITHIN));
+            server.stop();
+        }
+    }
+
+    @Graded(points = 2, hint = "accept() can fail while the listener is open (\"Too many open files\" under load): that costs one "
+            + "connection, not the server. Return only when the listener is closed; otherwise report it and accept again. "
+            + "See \"When a handshake fails\".")
+    @Test
+    void one_failed_accept_does_not_end_the_server(Script script) throws Exception {
+        try (var listener = FailingListener.failingOnce(); var server = start(script, listener, false, HANDSHAKE_TIMEOUT)) {
+            try (var client = connect(listener)) {
+                assertEcho(utf8("after a failed accept"), client.exchange(utf8("after a failed accept"), REPLY_WITHIN));
+            } catch (IOException e) {
+                throw new AssertionError("The listener's first accept() threw \"" + FailingListener.MESSAGE + "\" (the listener stayed "
+                        + "open); a client that connected then got no TLS handshake: " + e + (server.call().isRunning() ? ""
+                        : " (serve had ended: " + server.call().failure().map(Object::toString).orElse("returned") + ")"), e);
+            }
+            assertThat(listener.failures()).as("accept() calls that threw").isEqualTo(1);
             server.stop();
         }
     }
@@ -174,6 +230,20 @@ public class TlsEchoServerTest {
             assertRefused(listener, TlsTestClient.options(), "a client without a certificate");
             assertRefused(listener, TlsTestClient.options().presenting(PKI.credentials(Identity.ROGUE_CLIENT)),
                     "a client whose certificate comes from a CA the server does not trust");
+            server.stop();
+        }
+    }
+
+    @Graded(points = 1, hint = "When the client ends its stream (read returns -1), close the connection: try-with-resources on "
+            + "the TLS socket sends close_notify and closes the socket under it. See \"The server wraps what it accepts\".")
+    @Test
+    void closes_the_connection_when_the_client_ends_its_stream(Script script) throws Exception {
+        try (var listener = Loopback.tcpListener(); var server = start(script, listener, false, HANDSHAKE_TIMEOUT);
+             var client = TlsTestClient.connect(address(listener), TestPki.SERVER_NAME, TlsTestClient.options().protocols("TLSv1.3"))) {
+            assertEcho(utf8("last line"), client.exchange(utf8("last line"), REPLY_WITHIN));
+            client.socket().shutdownOutput(); // TLS 1.3 has half-close: close_notify goes out, the echo may still come in
+            assertThat(client.awaitEndOfStream(REPLY_WITHIN)).as("whether the server ended the connection within %d ms of the "
+                    + "client's close_notify (the end of its stream)", REPLY_WITHIN.toMillis()).isTrue();
             server.stop();
         }
     }
