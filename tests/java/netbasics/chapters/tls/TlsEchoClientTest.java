@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import netbasics.fixtures.Loopback;
+import netbasics.fixtures.SilentTcpPort;
 import netbasics.fixtures.tls.LegacyTls;
 import netbasics.fixtures.tls.Openssl;
 import netbasics.fixtures.tls.ReferenceContexts;
@@ -171,14 +172,73 @@ public class TlsEchoClientTest {
         }
     }
 
+    @Graded(points = 2, hint = "Connect with the timeout: plain.connect(server, (int) timeout.toMillis()). A connect with no bound "
+            + "waits for minutes at an address that never answers. See \"A client that checks\".")
+    @Test
+    void gives_up_on_an_address_whose_connect_never_completes(Script script) throws Exception {
+        try (var silent = SilentTcpPort.open()) {
+            long started = System.nanoTime();
+            Throwable thrown = catchThrowable(() -> connect(script).within(Duration.ofSeconds(6))
+                    .call(trustingTheRoot(), silent.address(), "localhost", Duration.ofMillis(500)));
+            assertThat(thrown).as("what connect(..., 500 ms) threw for %s, whose connect never completes (a full backlog)", silent)
+                    .isInstanceOf(SocketTimeoutException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("how long connect(..., 500 ms) waited for %s", silent)
+                    .isLessThan(Duration.ofSeconds(3));
+        }
+    }
+
+    @Graded(points = 1, hint = "When connect fails after the plain socket is connected (a handshake that times out or is refused), "
+            + "close that socket before letting the exception out: the caller never got it, so nobody else can. See \"A client "
+            + "that checks\".")
+    @Test
+    void closes_its_connection_when_the_handshake_fails(Script script) throws Exception {
+        try (var silent = Loopback.tcpListener()) {
+            var address = (InetSocketAddress) silent.getLocalSocketAddress();
+            var call = connect(script).within(Duration.ofSeconds(6)).start(trustingTheRoot(), address, "localhost", Duration.ofMillis(500));
+            silent.setSoTimeout(3_000);
+            try (var accepted = silent.accept()) {
+                Throwable thrown = catchThrowable(() -> call.result(Duration.ofSeconds(5)));
+                assertThat(thrown).as("what connect(..., 500 ms) threw for a server that never answers the ClientHello")
+                        .isInstanceOf(IOException.class);
+                accepted.setSoTimeout(2_000);
+                var in = accepted.getInputStream();
+                boolean ended;
+                try {
+                    in.readNBytes(64 * 1024); // the ClientHello, and then the end of the stream once the client closes
+                    ended = true;
+                } catch (SocketTimeoutException stillOpen) {
+                    ended = false;
+                } catch (IOException reset) {
+                    ended = true;
+                }
+                assertThat(ended).as("whether the client closed its connection within 2 s of connect's handshake timing out (the "
+                        + "server saw its ClientHello, then waited for the end of the stream)").isTrue();
+            }
+        }
+    }
+
+    @Graded(points = 1, hint = "echoAll closes its socket when it is done (try-with-resources): closing sends close_notify, and the "
+            + "server reads the end of the stream. See \"A client that checks\".")
+    @Test
+    void echo_all_closes_its_connection_when_it_is_done(Script script) throws Exception {
+        try (var server = TlsTestServer.start(PKI.localhost())) {
+            echoAll(script).call(trustingTheRoot(), server.address(), "localhost", List.of("bye"), TIMEOUT);
+            assertThat(server.awaitConnection(TIMEOUT).awaitEnd(TIMEOUT)).as("whether the server saw the connection end within %d ms "
+                    + "of echoAll's return", TIMEOUT.toMillis()).isTrue();
+        }
+    }
+
     @Graded(points = 1, hint = "Keep the read timeout after the handshake: every read of an echo is bounded too. See \"Deadlines\".")
     @Test
     void gives_up_on_a_server_that_stops_answering_after_the_handshake(Script script) throws Exception {
         try (var server = TlsTestServer.start(TlsTestServer.options(PKI.localhost()).stallingAfterHandshake())) {
+            long started = System.nanoTime();
             Throwable thrown = catchThrowable(() -> echoAll(script).within(Duration.ofSeconds(6))
-                    .call(trustingTheRoot(), server.address(), "localhost", LINES, Duration.ofSeconds(1)));
-            assertThat(thrown).as("what echoAll(..., 1 s) threw for a server that completes the handshake, then never echoes")
+                    .call(trustingTheRoot(), server.address(), "localhost", LINES, Duration.ofMillis(500)));
+            assertThat(thrown).as("what echoAll(..., 500 ms) threw for a server that completes the handshake, then never echoes")
                     .isInstanceOf(SocketTimeoutException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("how long echoAll(..., 500 ms) waited for its first echo")
+                    .isLessThan(Duration.ofSeconds(4));
         }
     }
 
