@@ -144,8 +144,9 @@ public class StartTls {
      * The client's half of the upgrade, on a connected {@code plain} socket: reads the greeting,
      * sends STARTTLS, and on a {@code 220} reply starts TLS on the same connection as a client of
      * {@code serverName} (the name checked and sent as SNI, TLS 1.2 or newer). {@code timeout}
-     * bounds every wait. Throws an IOException when the server does not agree or the handshake
-     * fails: there is no plain-text way on.
+     * bounds every read, from the greeting on (a read timeout on {@code plain}, which stays the
+     * caller's). Throws an IOException when the server does not agree, does not answer in time, or
+     * the handshake fails: there is no plain-text way on.
      */
     public static SSLSocket startTls(Socket plain, SSLContext context, String serverName, Duration timeout) throws IOException {
         plain.setSoTimeout((int) timeout.toMillis());
@@ -172,8 +173,9 @@ public class StartTls {
     }
 
     /**
-     * Connects to {@code server}, upgrades with {@link #startTls}, echoes each line over TLS and
-     * closes; returns the echoes in order. Throws, having sent no line, when the upgrade fails.
+     * Connects to {@code server} within {@code timeout}, upgrades with {@link #startTls}, echoes each
+     * line over TLS and closes; returns the echoes in order. Throws, having sent no line and closed
+     * the connection, when the upgrade fails.
      */
     public static List<String> echoAll(SSLContext context, InetSocketAddress server, String serverName, List<String> lines,
                                        Duration timeout) throws IOException {
