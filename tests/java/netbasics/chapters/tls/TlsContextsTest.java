@@ -105,15 +105,30 @@ public class TlsContextsTest {
         }
     }
 
-    @Graded(points = 1, hint = "The JDK cannot read openssl's older \"BEGIN RSA PRIVATE KEY\" form: throw, and say how to convert it "
-            + "(openssl pkcs8 -topk8 -nocrypt), mentioning PKCS#8. See \"Reading PEM files\".")
+    @Graded(points = 1, hint = "The JDK cannot read openssl's older forms, \"BEGIN RSA PRIVATE KEY\" and \"BEGIN EC PRIVATE KEY\": "
+            + "throw, and say how to convert them to PKCS#8 with openssl (openssl pkcs8 -topk8 -nocrypt -in OLD -out NEW). "
+            + "See \"Reading PEM files\".")
     @Test
     void says_what_to_do_with_a_key_in_the_older_form(Script script) {
-        Throwable thrown = catchThrowable(() -> readPrivateKey(script).call(PKI.pkcs1KeyFile()));
-        assertThat(thrown).as("what readPrivateKey threw for a \"BEGIN RSA PRIVATE KEY\" file")
+        for (Path older : List.of(PKI.pkcs1KeyFile(), PKI.sec1KeyFile())) {
+            String form = older == PKI.pkcs1KeyFile() ? "BEGIN RSA PRIVATE KEY" : "BEGIN EC PRIVATE KEY";
+            Throwable thrown = catchThrowable(() -> readPrivateKey(script).call(older));
+            assertThat(thrown).as("what readPrivateKey threw for a \"%s\" file", form)
+                    .isInstanceOfAny(GeneralSecurityException.class, IOException.class);
+            assertThat(thrown.getMessage()).as("the message readPrivateKey threw for a \"%s\" file, which should say how to convert "
+                    + "it (to PKCS#8, with openssl)", form).containsIgnoringCase("pkcs").contains("8").containsIgnoringCase("openssl");
+        }
+    }
+
+    @Graded(points = 1, hint = "\"BEGIN ENCRYPTED PRIVATE KEY\" is PKCS#8 under a password, which readPrivateKey is not given: throw, "
+            + "and say that the key is encrypted (decrypt it first, or use a PKCS#12 store). See \"Reading PEM files\".")
+    @Test
+    void says_that_an_encrypted_key_must_be_decrypted_first(Script script) {
+        Throwable thrown = catchThrowable(() -> readPrivateKey(script).call(PKI.encryptedKeyFile()));
+        assertThat(thrown).as("what readPrivateKey threw for a \"BEGIN ENCRYPTED PRIVATE KEY\" file")
                 .isInstanceOfAny(GeneralSecurityException.class, IOException.class);
-        assertThat(thrown.getMessage()).as("its message, which should tell the reader what to do").containsIgnoringCase("pkcs")
-                .contains("8");
+        assertThat(thrown.getMessage()).as("the message readPrivateKey threw for a \"BEGIN ENCRYPTED PRIVATE KEY\" file, which "
+                + "should say that the key is encrypted").containsIgnoringCase("encrypt");
     }
 
     @Graded(points = 3, hint = "Put each CA of the file in an empty KeyStore (setCertificateEntry), initialize a TrustManagerFactory "
@@ -238,6 +253,16 @@ public class TlsContextsTest {
             handshake(context, forAddress, server, "127.0.0.1").close();
             assertThat(server.awaitConnection(WITHIN).serverNames()).as("the SNI sent for the address 127.0.0.1").isEmpty();
         }
+        try (var server = TlsTestServer.start(PKI.credentials(Identity.OTHER_HOST))) {
+            Throwable thrown = catchThrowable(() -> handshake(context, forAddress, server, "127.0.0.1").close());
+            assertThat(thrown).as("a handshake with clientParameters(context, \"127.0.0.1\") against a server whose certificate is "
+                    + "for other.example only (an address is checked too)").isInstanceOf(IOException.class);
+        }
+        SSLParameters forIpv6 = clientParameters(script).call(context, "::1");
+        assertThat(forIpv6.getServerNames()).as("the server names (SNI) of clientParameters(context, \"::1\"), an IPv6 address")
+                .isNullOrEmpty();
+        assertThat(forIpv6.getEndpointIdentificationAlgorithm()).as("the endpoint identification of clientParameters(context, \"::1\")")
+                .isEqualTo("HTTPS");
         if (LegacyTls.enabled()) {
             try (var server = TlsTestServer.start(PKI.localhost(), LegacyTls.OLD_PROTOCOLS)) {
                 Throwable thrown = catchThrowable(() -> handshake(context, forLocalhost, server, "localhost").close());
