@@ -91,6 +91,21 @@ public class StartTlsTest {
         }
     }
 
+    @Graded(points = 1, hint = "The greeting must start with 220; any other greeting (554: no service) means there is no conversation "
+            + "to upgrade: throw an IOException, and send nothing. See \"Upgrading a connection\".")
+    @Test
+    void refuses_a_server_that_does_not_greet_with_220(Script script) throws Exception {
+        try (var server = StartTlsTestServer.behaving(Behaviour.GREETS_WITH_554)) {
+            Throwable thrown = catchThrowable(() -> echoAll(script).call(ReferenceContexts.client(), server.address(), "localhost", LINES, TIMEOUT));
+            assertThat(thrown).as("what echoAll threw for a server that greeted with \"%s\"", StartTlsTestServer.NO_SERVICE)
+                    .isInstanceOf(IOException.class);
+            var seen = server.connections().getFirst();
+            seen.awaitEnd(TIMEOUT);
+            assertThat(seen.tlsBytes()).as("bytes the client sent over TLS to a server that greeted with \"%s\" (%s)",
+                    StartTlsTestServer.NO_SERVICE, seen).isZero();
+        }
+    }
+
     @Graded(points = 2, hint = "A failed handshake after STARTTLS ends the conversation: let the exception out, never carry on over "
             + "the plain socket. See \"Never fall back\".")
     @Test

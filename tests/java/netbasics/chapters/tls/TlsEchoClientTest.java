@@ -55,6 +55,7 @@ public class TlsEchoClientTest {
         try (var server = TlsTestServer.start(PKI.localhost())) {
             List<String> echoes = echoAll(script).call(trustingTheRoot(), server.address(), "localhost", LINES, TIMEOUT);
             assertThat(echoes).as("what echoAll returned for %s sent to a TLS echo server", LINES).isEqualTo(LINES);
+            assertThat(server.connections()).as("connections echoAll made for %d lines (one, for all of them)", LINES.size()).hasSize(1);
             var seen = server.awaitConnection(TIMEOUT);
             assertThat(seen.protocol()).as("the protocol agreed with the server").isIn("TLSv1.3", "TLSv1.2");
         }
