@@ -36,6 +36,41 @@ import netbasics.grading.Serving;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+/**
+ * StartTls: upgrade after STARTTLS, never fall back.
+ *
+ * <table>
+ * <caption>Each clause of the contract (javadoc, TODO, "Upgrading a connection", "Never fall back") and its test</caption>
+ * <tr><th>clause</th><th>test</th></tr>
+ * <tr><td>client: reads the greeting, sends STARTTLS, upgrades the same connection on 220, echoes over TLS</td>
+ *     <td>{@link #upgrades_the_same_connection_and_echoes_over_tls}</td></tr>
+ * <tr><td>client: the greeting must start with 220, else throw</td><td>{@link #refuses_a_server_that_does_not_greet_with_220}</td></tr>
+ * <tr><td>client: a reply other than 220 throws; nothing more is sent; the connection is closed</td>
+ *     <td>{@link #refuses_to_go_on_in_plain_text_when_starttls_is_refused}</td></tr>
+ * <tr><td>client: the handshake checks chain, name and dates (rogue CA, other.example, expired), TLS 1.2 floor; a failure
+ *     throws, nothing sent</td><td>{@link #refuses_to_go_on_in_plain_text_when_the_upgrade_fails}</td></tr>
+ * <tr><td>client: SNI for a host name, none for an address literal</td>
+ *     <td>{@link #sends_the_name_as_sni_and_none_for_an_address}</td></tr>
+ * <tr><td>client: timeout bounds the connect and every read (no greeting, no answer to STARTTLS, no ServerHello, no
+ *     echo)</td><td>{@link #gives_up_on_a_server_that_never_finishes_its_part}</td></tr>
+ * <tr><td>startTls returns a TLS socket whose handshake is done</td><td>{@link #start_tls_returns_a_verified_socket}</td></tr>
+ * <tr><td>server: greets, answers STARTTLS with 220, upgrades as the TLS server, echoes</td>
+ *     <td>{@link #server_greets_upgrades_on_starttls_and_echoes}</td></tr>
+ * <tr><td>server: every other line gets 530, nothing is echoed in plain text; a lone \n ends a line</td>
+ *     <td>{@link #server_echoes_nothing_in_plain_text}</td></tr>
+ * <tr><td>server: a failed handshake ends the connection</td><td>{@link #server_ends_the_connection_when_the_upgrade_fails}</td></tr>
+ * <tr><td>server: TLS 1.2 floor after STARTTLS</td><td>{@link #server_refuses_tls_1_0_and_1_1_after_starttls}</td></tr>
+ * <tr><td>server: one deadline for the plain text and the handshake, not a read timeout</td>
+ *     <td>{@link #one_deadline_bounds_the_plain_text_part_and_the_handshake}</td></tr>
+ * <tr><td>server: the deadline is cancelled once upgraded</td><td>{@link #the_echo_may_pause_longer_than_the_deadline}</td></tr>
+ * <tr><td>server: each connection on its own thread</td><td>{@link #server_serves_a_second_client_while_a_first_one_dawdles}</td></tr>
+ * <tr><td>server: returns quietly when its listener is closed; one failed accept() does not end it</td>
+ *     <td>every server test's {@code server.stop()}; {@link #one_failed_accept_does_not_end_the_server}</td></tr>
+ * <tr><td>main: --serve serves; the client talks to it</td><td>{@link #main_serves_and_talks_starttls}</td></tr>
+ * </table>
+ * Reading the plain-text lines a byte at a time is advice on how, not a clause: the server of this protocol sends nothing
+ * after its 220 until the ClientHello, so a client that reads ahead loses nothing here.
+ */
 @Exercise(chapter = "06-tls", script = "StartTls")
 public class StartTlsTest {
 

@@ -31,6 +31,43 @@ import netbasics.grading.Script;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+/**
+ * TlsContexts: contexts from the files openssl makes, and safe socket parameters.
+ *
+ * <table>
+ * <caption>Each clause of the contract (javadoc, TODO, "Reading PEM files" and the sections after it) and its test</caption>
+ * <tr><th>clause</th><th>test</th></tr>
+ * <tr><td>readCertificates returns every certificate of a PEM file, in the file's order: a chain, leaf first, or a bundle
+ *     with text between its blocks</td><td>{@link #reads_every_certificate_of_a_chain_and_of_a_bundle}</td></tr>
+ * <tr><td>readPrivateKey reads a PKCS#8 PEM key, RSA or EC, whatever the line ends</td>
+ *     <td>{@link #reads_pkcs8_keys_rsa_and_ec}</td></tr>
+ * <tr><td>readPrivateKey throws for the older forms (BEGIN RSA / EC PRIVATE KEY), saying how to convert them (PKCS#8,
+ *     openssl)</td><td>{@link #says_what_to_do_with_a_key_in_the_older_form}</td></tr>
+ * <tr><td>readPrivateKey throws for an encrypted key, saying it is encrypted</td>
+ *     <td>{@link #says_that_an_encrypted_key_must_be_decrypted_first}</td></tr>
+ * <tr><td>clientContext(caFile) trusts exactly the CAs of its file (one, or a bundle), nothing else</td>
+ *     <td>{@link #a_client_context_trusts_exactly_the_cas_of_its_file}</td></tr>
+ * <tr><td>the client context keeps the trust manager's date checks: expired and not-yet-valid refused</td>
+ *     <td>{@link #a_client_context_refuses_expired_and_not_yet_valid_certificates}</td></tr>
+ * <tr><td>clientContext(null) trusts the JDK's anchors (which know nothing of the test CA)</td>
+ *     <td>{@link #a_client_context_without_a_file_trusts_the_jdk_anchors}: the refusal only; that a public CA is trusted
+ *     would need a public server, which a loopback test cannot reach</td></tr>
+ * <tr><td>clientContext(caFile, certFile, keyFile) presents the chain and key, and trusts caFile</td>
+ *     <td>{@link #a_client_context_with_a_certificate_presents_it}</td></tr>
+ * <tr><td>serverContext(certFile, keyFile, null) presents the whole chain (leaf, then intermediates), EC and RSA keys</td>
+ *     <td>{@link #a_server_context_from_pem_files_presents_the_whole_chain}</td></tr>
+ * <tr><td>serverContext(..., clientCaFile) verifies client certificates against those CAs</td>
+ *     <td>{@link #a_server_context_with_a_client_ca_verifies_client_certificates}</td></tr>
+ * <tr><td>serverContext(pkcs12File, password) serves the key and chain of the store</td>
+ *     <td>{@link #a_server_context_from_a_pkcs12_key_store}</td></tr>
+ * <tr><td>clientParameters: TLS 1.2 floor; the name checked in the handshake, for host names and addresses; the name sent
+ *     as SNI, and no SNI for an address literal, IPv4 or IPv6</td>
+ *     <td>{@link #client_parameters_check_the_name_send_it_and_keep_to_tls_1_2_and_up}</td></tr>
+ * <tr><td>serverParameters: TLS 1.2 floor; a client certificate needed when asked, not even wanted otherwise</td>
+ *     <td>{@link #server_parameters_keep_to_tls_1_2_and_up_and_demand_client_certificates}</td></tr>
+ * <tr><td>main describes the files it reads; bad arguments: usage, exit 2</td><td>{@link #main_describes_the_files_it_reads}</td></tr>
+ * </table>
+ */
 @Exercise(chapter = "06-tls", script = "TlsContexts")
 public class TlsContextsTest {
 

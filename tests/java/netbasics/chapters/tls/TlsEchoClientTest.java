@@ -28,6 +28,39 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+/**
+ * TlsEchoClient: the echo over a connection whose server has proven its certificate and name.
+ *
+ * <table>
+ * <caption>Each clause of the contract (javadoc, TODO, "A client that checks", "Host names and SNI", "Deadlines") and its
+ * test</caption>
+ * <tr><th>clause</th><th>test</th></tr>
+ * <tr><td>echoAll echoes each line, in order, over one verified connection</td>
+ *     <td>{@link #echoes_lines_over_a_verified_connection}</td></tr>
+ * <tr><td>echoAll closes its connection when it is done (the server reads the end of the stream)</td>
+ *     <td>{@link #echo_all_closes_its_connection_when_it_is_done}</td></tr>
+ * <tr><td>connect returns a socket whose handshake is done, with the server proven</td>
+ *     <td>{@link #connect_returns_a_socket_whose_handshake_is_done}</td></tr>
+ * <tr><td>the server's chain must end at an anchor of the context: self-signed and rogue-CA refused</td>
+ *     <td>{@link #refuses_servers_whose_chain_ends_nowhere_trusted}</td></tr>
+ * <tr><td>expired and not-yet-valid certificates refused</td><td>{@link #refuses_expired_and_not_yet_valid_certificates}</td></tr>
+ * <tr><td>the certificate must name serverName, checked in the handshake, before any byte is sent</td>
+ *     <td>{@link #refuses_a_certificate_for_another_host_before_sending_anything}</td></tr>
+ * <tr><td>the name checked is serverName, not the address connected to; an address literal is a name too</td>
+ *     <td>{@link #checks_the_name_it_was_given_not_the_address}</td></tr>
+ * <tr><td>serverName is sent as SNI; no SNI for an address literal</td>
+ *     <td>{@link #sends_the_server_name_it_means_to_reach}, {@link #checks_the_name_it_was_given_not_the_address}</td></tr>
+ * <tr><td>TLS 1.2 is the floor</td><td>{@link #refuses_a_server_that_speaks_only_tls_1_0_or_1_1}</td></tr>
+ * <tr><td>timeout bounds the connect</td><td>{@link #gives_up_on_an_address_whose_connect_never_completes}</td></tr>
+ * <tr><td>timeout bounds the handshake's reads (a server that accepts and never answers)</td>
+ *     <td>{@link #gives_up_on_a_server_that_never_answers_the_handshake}</td></tr>
+ * <tr><td>timeout bounds every later read</td><td>{@link #gives_up_on_a_server_that_stops_answering_after_the_handshake}</td></tr>
+ * <tr><td>connect closes the connection when it fails</td><td>{@link #closes_its_connection_when_the_handshake_fails}</td></tr>
+ * <tr><td>main: SENT/RCVD lines; a refusal in one line on standard error, exit non-zero, nothing sent</td>
+ *     <td>{@link #main_echoes_and_refuses_an_expired_server_in_one_line}</td></tr>
+ * <tr><td>talks to another TLS implementation</td><td>{@link #talks_to_openssl_s_server}</td></tr>
+ * </table>
+ */
 @Exercise(chapter = "06-tls", script = "TlsEchoClient")
 public class TlsEchoClientTest {
 

@@ -29,6 +29,39 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+/**
+ * TlsEchoServer: TLS on each accepted connection, on its own thread, with a handshake deadline; mutual TLS on demand.
+ *
+ * <table>
+ * <caption>Each clause of the contract (javadoc, TODO, "Deadlines", "The server wraps what it accepts", "When a handshake
+ * fails", "Mutual TLS") and its test</caption>
+ * <tr><th>clause</th><th>test</th></tr>
+ * <tr><td>wraps each accepted connection as the TLS server and echoes, presenting the whole chain</td>
+ *     <td>{@link #speaks_tls_on_each_accepted_connection_and_echoes}</td></tr>
+ * <tr><td>each connection on its own thread: a stalled handshake holds up nobody</td>
+ *     <td>{@link #a_client_that_stalls_its_handshake_holds_up_nobody_else}</td></tr>
+ * <tr><td>the handshake done within handshakeTimeout, or the connection closed: a silent client</td>
+ *     <td>{@link #drops_a_stalled_handshake_at_its_deadline}</td></tr>
+ * <tr><td>the deadline bounds the whole handshake, not each read: a trickling ClientHello</td>
+ *     <td>{@link #the_handshake_deadline_bounds_the_whole_handshake_not_each_read}</td></tr>
+ * <tr><td>the deadline is for the handshake only: a conversation may pause longer</td>
+ *     <td>{@link #a_conversation_may_pause_longer_than_the_handshake_deadline}</td></tr>
+ * <tr><td>a failed handshake costs only its own connection</td><td>{@link #survives_clients_whose_handshake_fails}</td></tr>
+ * <tr><td>TLS 1.2 is the floor</td><td>{@link #refuses_tls_1_0_and_1_1}</td></tr>
+ * <tr><td>requireClientCert: a certificate needed (not wanted), from a trusted CA; "Authenticated as SUBJECT" first</td>
+ *     <td>{@link #demands_a_client_certificate_and_names_its_subject}</td></tr>
+ * <tr><td>echoes until the client ends its stream, then closes the connection</td>
+ *     <td>{@link #closes_the_connection_when_the_client_ends_its_stream}</td></tr>
+ * <tr><td>returns quietly when the listener is closed</td><td>{@link #returns_quietly_when_its_listener_is_closed} (and every
+ *     test's {@code server.stop()})</td></tr>
+ * <tr><td>one failed accept() on an open listener does not end the server</td>
+ *     <td>{@link #one_failed_accept_does_not_end_the_server}</td></tr>
+ * <tr><td>main: a context from --certfile and --keyfile, "Serving at", usage and exit 2 without them</td>
+ *     <td>{@link #main_serves_tls_from_pem_files}</td></tr>
+ * <tr><td>another TLS implementation verifies it and gets its echo (mutual TLS)</td>
+ *     <td>{@link #openssl_s_client_verifies_the_server_and_gets_its_echo}</td></tr>
+ * </table>
+ */
 @Exercise(chapter = "06-tls", script = "TlsEchoServer")
 public class TlsEchoServerTest {
 
