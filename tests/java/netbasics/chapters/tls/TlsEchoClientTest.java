@@ -199,8 +199,8 @@ public class TlsEchoClientTest {
             var address = (InetSocketAddress) silent.getLocalSocketAddress();
             long started = System.nanoTime();
             Throwable thrown = catchThrowable(() -> connect(script).within(Duration.ofSeconds(6))
-                    .call(trustingTheRoot(), address, "localhost", Duration.ofMillis(500)));
-            assertThat(thrown).as("what connect(..., 500 ms) threw for a server that never answers the ClientHello")
+                    .call(trustingTheRoot(), address, "localhost", Duration.ofMillis(300)));
+            assertThat(thrown).as("what connect(..., 300 ms) threw for a server that never answers the ClientHello")
                     .isInstanceOf(SocketTimeoutException.class);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
         }
@@ -213,10 +213,10 @@ public class TlsEchoClientTest {
         try (var silent = SilentTcpPort.open()) {
             long started = System.nanoTime();
             Throwable thrown = catchThrowable(() -> connect(script).within(Duration.ofSeconds(6))
-                    .call(trustingTheRoot(), silent.address(), "localhost", Duration.ofMillis(500)));
-            assertThat(thrown).as("what connect(..., 500 ms) threw for %s, whose connect never completes (a full backlog)", silent)
+                    .call(trustingTheRoot(), silent.address(), "localhost", Duration.ofMillis(300)));
+            assertThat(thrown).as("what connect(..., 300 ms) threw for %s, whose connect never completes (a full backlog)", silent)
                     .isInstanceOf(SocketTimeoutException.class);
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("how long connect(..., 500 ms) waited for %s", silent)
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("how long connect(..., 300 ms) waited for %s", silent)
                     .isLessThan(Duration.ofSeconds(3));
         }
     }
@@ -228,11 +228,11 @@ public class TlsEchoClientTest {
     void closes_its_connection_when_the_handshake_fails(Script script) throws Exception {
         try (var silent = Loopback.tcpListener()) {
             var address = (InetSocketAddress) silent.getLocalSocketAddress();
-            var call = connect(script).within(Duration.ofSeconds(6)).start(trustingTheRoot(), address, "localhost", Duration.ofMillis(500));
+            var call = connect(script).within(Duration.ofSeconds(6)).start(trustingTheRoot(), address, "localhost", Duration.ofMillis(300));
             silent.setSoTimeout(3_000);
             try (var accepted = silent.accept()) {
                 Throwable thrown = catchThrowable(() -> call.result(Duration.ofSeconds(5)));
-                assertThat(thrown).as("what connect(..., 500 ms) threw for a server that never answers the ClientHello")
+                assertThat(thrown).as("what connect(..., 300 ms) threw for a server that never answers the ClientHello")
                         .isInstanceOf(IOException.class);
                 accepted.setSoTimeout(2_000);
                 var in = accepted.getInputStream();

@@ -126,10 +126,10 @@ public class TlsEchoServerTest {
             + "when handshakeTimeout has passed, cancelled once the handshake is done. See \"Deadlines\".")
     @Test
     void drops_a_stalled_handshake_at_its_deadline(Script script) throws Exception {
-        try (var listener = Loopback.tcpListener(); var server = start(script, listener, false, Duration.ofMillis(500));
+        try (var listener = Loopback.tcpListener(); var server = start(script, listener, false, Duration.ofMillis(300));
              var staller = TcpTestClient.connect(address(listener))) {
             assertThat(Closing.await(staller, Duration.ofSeconds(4)))
-                    .as("A client connected and sent nothing; with a handshake deadline of 500 ms the server should have closed "
+                    .as("A client connected and sent nothing; with a handshake deadline of 300 ms the server should have closed "
                             + "the connection within 4 s").isTrue();
             server.stop();
         }
@@ -140,7 +140,7 @@ public class TlsEchoServerTest {
             + "since the accept, however the bytes come. See \"Deadlines\".")
     @Test
     void the_handshake_deadline_bounds_the_whole_handshake_not_each_read(Script script) throws Exception {
-        Duration deadline = Duration.ofMillis(800);
+        Duration deadline = Duration.ofMillis(500);
         Duration trickleFor = Duration.ofMillis(3_500);
         try (var listener = Loopback.tcpListener(); var server = start(script, listener, false, deadline);
              var trickler = TcpTestClient.connect(address(listener))) {
