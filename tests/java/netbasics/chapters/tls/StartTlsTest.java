@@ -47,6 +47,7 @@ import org.junit.jupiter.api.Test;
  * <tr><th>clause</th><th>test</th></tr>
  * <tr><td>client: reads the greeting, sends STARTTLS, upgrades the same connection on 220, echoes over TLS</td>
  *     <td>{@link #upgrades_the_same_connection_and_echoes_over_tls}</td></tr>
+ * <tr><td>client: reads until each whole echo is back</td><td>{@link #reads_until_the_whole_echo_is_back}</td></tr>
  * <tr><td>client: the greeting must start with 220, else throw</td><td>{@link #refuses_a_server_that_does_not_greet_with_220}</td></tr>
  * <tr><td>client: a reply other than 220 throws; nothing more is sent; the connection is closed</td>
  *     <td>{@link #refuses_to_go_on_in_plain_text_when_starttls_is_refused}</td></tr>
@@ -126,6 +127,17 @@ public class StartTlsTest {
             assertThat(seen.plainBytesAfterRefusal()).as("bytes the client sent in plain text after the server answered STARTTLS with "
                     + "\"454 TLS not available\" (%s)", seen).isZero();
             assertThat(thrown).as("what echoAll threw when the server refused STARTTLS").isInstanceOf(IOException.class);
+        }
+    }
+
+    @Graded(points = 1, hint = "A read returns whatever has arrived, over TLS as over TCP: read until as many bytes as you sent have "
+            + "come back. See \"A client that checks\".")
+    @Test
+    void reads_until_the_whole_echo_is_back(Script script) throws Exception {
+        try (var server = StartTlsTestServer.behaving(Behaviour.ECHO_BYTE_BY_BYTE)) {
+            List<String> lines = List.of("an echo that comes back one byte per TLS record £€");
+            List<String> echoes = echoAll(script).call(ReferenceContexts.client(), server.address(), "localhost", lines, TIMEOUT);
+            assertThat(echoes).as("what echoAll returned through a server that echoes one byte per TLS record").isEqualTo(lines);
         }
     }
 

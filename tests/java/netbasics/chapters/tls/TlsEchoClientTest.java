@@ -37,6 +37,8 @@ import org.junit.jupiter.api.Test;
  * <tr><th>clause</th><th>test</th></tr>
  * <tr><td>echoAll echoes each line, in order, over one verified connection</td>
  *     <td>{@link #echoes_lines_over_a_verified_connection}</td></tr>
+ * <tr><td>echoAll reads until each whole echo is back (a read returns whatever has arrived)</td>
+ *     <td>{@link #reads_until_the_whole_echo_is_back}</td></tr>
  * <tr><td>echoAll closes its connection when it is done (the server reads the end of the stream)</td>
  *     <td>{@link #echo_all_closes_its_connection_when_it_is_done}</td></tr>
  * <tr><td>connect returns a socket whose handshake is done, with the server proven</td>
@@ -91,6 +93,17 @@ public class TlsEchoClientTest {
             assertThat(server.connections()).as("connections echoAll made for %d lines (one, for all of them)", LINES.size()).hasSize(1);
             var seen = server.awaitConnection(TIMEOUT);
             assertThat(seen.protocol()).as("the protocol agreed with the server").isIn("TLSv1.3", "TLSv1.2");
+        }
+    }
+
+    @Graded(points = 1, hint = "A read returns whatever has arrived, over TLS as over TCP: read until as many bytes as you sent have "
+            + "come back. See \"A client that checks\".")
+    @Test
+    void reads_until_the_whole_echo_is_back(Script script) throws Exception {
+        try (var server = TlsTestServer.start(TlsTestServer.options(PKI.localhost()).echoingByteByByte())) {
+            List<String> lines = List.of("an echo that comes back one byte per TLS record £€");
+            List<String> echoes = echoAll(script).call(trustingTheRoot(), server.address(), "localhost", lines, TIMEOUT);
+            assertThat(echoes).as("what echoAll returned from a server that echoes one byte per TLS record").isEqualTo(lines);
         }
     }
 
