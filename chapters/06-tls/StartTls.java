@@ -37,15 +37,18 @@ public class StartTls {
 
     /**
      * Serves each connection accepted on {@code listener} on a thread of its own until the
-     * listener is closed, then returns quietly. Each conversation: greet, answer every line but
+     * listener is closed, then returns quietly; an accept() that fails while the listener is open
+     * costs that one connection, not the server. Each conversation: greet, answer every line but
      * STARTTLS with {@code 530}, answer STARTTLS with {@code 220} and upgrade the same connection
-     * as the TLS server (TLS 1.2 or newer, the handshake within {@code timeout}), then echo. Nothing
-     * is echoed in plain text, and a failed handshake ends the connection.
+     * as the TLS server (TLS 1.2 or newer), then echo. One deadline, {@code timeout} from the
+     * accept, bounds the plain-text part and the handshake together; nothing is echoed in plain
+     * text, and a failed handshake ends the connection.
      */
     public static void serve(ServerSocket listener, SSLContext context, Duration timeout) throws IOException {
-        // TODO Accept until the listener is closed (then return quietly); on each connection's own thread: greet, answer
-        //  each line but STARTTLS with 530, answer STARTTLS with 220, then upgrade the same socket as the TLS server and echo.
-        //  See "Upgrading a connection" in README.md.
+        // TODO Accept until the listener is closed (then return quietly; a failed accept() on an open listener is no reason
+        //  to stop); on each connection's own thread, under one deadline timer for the plain text and the handshake: greet,
+        //  answer each line but STARTTLS with 530, answer STARTTLS with 220, then upgrade the same socket as the TLS server
+        //  and echo. See "Upgrading a connection" in README.md.
         throw new UnsupportedOperationException("TODO serve: greet, wait for STARTTLS, upgrade, echo (README.md, \"Upgrading a connection\")");
     }
 
@@ -53,8 +56,9 @@ public class StartTls {
      * The client's half of the upgrade, on a connected {@code plain} socket: reads the greeting,
      * sends STARTTLS, and on a {@code 220} reply starts TLS on the same connection as a client of
      * {@code serverName} (the name checked and sent as SNI, TLS 1.2 or newer). {@code timeout}
-     * bounds every wait. Throws an IOException when the server does not agree or the handshake
-     * fails: there is no plain-text way on.
+     * bounds every read, from the greeting on (a read timeout on {@code plain}, which stays the
+     * caller's). Throws an IOException when the server does not agree, does not answer in time, or
+     * the handshake fails: there is no plain-text way on.
      */
     public static SSLSocket startTls(Socket plain, SSLContext context, String serverName, Duration timeout) throws IOException {
         // TODO Read the greeting, send STARTTLS, and on a 220 reply start TLS on the same socket as a client that checks
@@ -63,8 +67,9 @@ public class StartTls {
     }
 
     /**
-     * Connects to {@code server}, upgrades with {@link #startTls}, echoes each line over TLS and
-     * closes; returns the echoes in order. Throws, having sent no line, when the upgrade fails.
+     * Connects to {@code server} within {@code timeout}, upgrades with {@link #startTls}, echoes each
+     * line over TLS and closes; returns the echoes in order. Throws, having sent no line and closed
+     * the connection, when the upgrade fails.
      */
     public static List<String> echoAll(SSLContext context, InetSocketAddress server, String serverName, List<String> lines,
                                        Duration timeout) throws IOException {

@@ -34,8 +34,9 @@ public class TlsEchoClient {
      * Connects to {@code server}, wraps the connection in TLS as a client of {@code serverName}
      * and completes the handshake: the server's certificate must chain to an anchor of
      * {@code context} and name {@code serverName}, which is also sent as SNI; TLS 1.2 is the
-     * floor. {@code timeout} bounds the connection, the handshake and every later read. Returns the
-     * socket, proven and ready; throws before any application byte is sent when the server fails.
+     * floor. {@code timeout} bounds the connect and every read, the handshake's and every later
+     * one. Returns the socket, proven and ready; throws before any application byte is sent when
+     * the server fails, having closed the connection.
      */
     public static SSLSocket connect(SSLContext context, InetSocketAddress server, String serverName, Duration timeout) throws IOException {
         // TODO Connect with the timeout, wrap the socket in TLS as a client of serverName, check that name and send it

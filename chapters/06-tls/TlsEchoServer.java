@@ -25,18 +25,20 @@ public class TlsEchoServer {
     static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     /**
-     * Accepts TCP connections on {@code listener} until it is closed, then returns quietly. Each
-     * accepted connection gets a thread of its own, which wraps it in TLS as the server side
-     * (TLS 1.2 or newer; a client certificate demanded when {@code requireClientCert}), completes
-     * the handshake within {@code handshakeTimeout} or drops the connection, greets a client that
-     * showed a certificate with {@code "Authenticated as SUBJECT\n"}, then echoes everything until
-     * the client ends its stream.
+     * Accepts TCP connections on {@code listener} until it is closed, then returns quietly; an
+     * accept() that fails while the listener is open (out of file descriptors, say) costs that one
+     * connection, not the server. Each accepted connection gets a thread of its own, which wraps it
+     * in TLS as the server side (TLS 1.2 or newer; a client certificate demanded when
+     * {@code requireClientCert}), completes the whole handshake within {@code handshakeTimeout} of
+     * the accept or is closed, greets a client that showed a certificate with
+     * {@code "Authenticated as SUBJECT\n"}, then echoes everything until the client ends its stream.
      */
     public static void serve(ServerSocket listener, SSLContext context, boolean requireClientCert, Duration handshakeTimeout)
             throws IOException {
-        // TODO Accept plain connections until the listener is closed (then return quietly); on each connection's own thread,
-        //  wrap it in TLS as the server, TLS 1.2 and up, a client certificate demanded when asked, the handshake within its
-        //  deadline; greet an authenticated client, then echo. See "The server wraps what it accepts" in README.md.
+        // TODO Accept plain connections until the listener is closed (then return quietly; a failed accept() on an open
+        //  listener is no reason to stop); on each connection's own thread, wrap it in TLS as the server, TLS 1.2 and up, a
+        //  client certificate demanded when asked, the whole handshake within its deadline (a timer, not a read timeout);
+        //  greet an authenticated client, then echo. See "The server wraps what it accepts" and "Deadlines" in README.md.
         throw new UnsupportedOperationException("TODO serve: TLS on each accepted connection (README.md, \"The server wraps what it accepts\")");
     }
 

@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +53,7 @@ public class StartTls {
     static final String DEFAULT_HOST = "localhost";
     static final int DEFAULT_PORT = 8881;
     static final Duration TIMEOUT = Duration.ofSeconds(5);
+    static final Duration ACCEPT_BACK_OFF = Duration.ofMillis(50);
     static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     static final String GREETING = "220 netbasics echo, STARTTLS required";
     static final String READY = "220 ready for TLS";
@@ -62,29 +62,37 @@ public class StartTls {
 
     /**
      * Serves each connection accepted on {@code listener} on a thread of its own until the
-     * listener is closed, then returns quietly. Each conversation: greet, answer every line but
+     * listener is closed, then returns quietly; an accept() that fails while the listener is open
+     * costs that one connection, not the server. Each conversation: greet, answer every line but
      * STARTTLS with {@code 530}, answer STARTTLS with {@code 220} and upgrade the same connection
-     * as the TLS server (TLS 1.2 or newer, the handshake within {@code timeout}), then echo. Nothing
-     * is echoed in plain text, and a failed handshake ends the connection.
+     * as the TLS server (TLS 1.2 or newer), then echo. One deadline, {@code timeout} from the
+     * accept, bounds the plain-text part and the handshake together; nothing is echoed in plain
+     * text, and a failed handshake ends the connection.
      */
     public static void serve(ServerSocket listener, SSLContext context, Duration timeout) throws IOException {
         while (true) {
             Socket accepted;
             try {
                 accepted = listener.accept();
-            } catch (SocketException closed) {
+            } catch (IOException failed) {
                 if (listener.isClosed()) {
                     return;
                 }
-                throw closed;
+                // "Too many open files", a connection reset before it was taken: this one is lost, the next may do.
+                System.err.println("accept() failed: " + failed.getMessage());
+                if (!pause(ACCEPT_BACK_OFF)) {
+                    return;
+                }
+                continue;
             }
             Thread.ofVirtual().start(() -> converse(accepted, context, timeout));
         }
     }
 
     private static void converse(Socket plain, SSLContext context, Duration timeout) {
+        // A timer, not a read timeout: a client that trickles a byte now and then would reset a read timeout for ever.
+        Thread deadline = Thread.ofVirtual().start(() -> closeAfter(timeout, plain));
         try (plain) {
-            plain.setSoTimeout((int) timeout.toMillis()); // a client that never upgrades is not waited for forever
             InputStream in = plain.getInputStream();
             OutputStream out = plain.getOutputStream();
             writeLine(out, GREETING);
@@ -98,7 +106,7 @@ public class StartTls {
                 parameters.setProtocols(PROTOCOLS);
                 tls.setSSLParameters(parameters);
                 tls.startHandshake(); // fails on anything but a TLS client: then the connection just ends
-                tls.setSoTimeout(0);
+                deadline.interrupt(); // upgraded in time: the echo may pause as long as it likes
                 byte[] buffer = new byte[8192];
                 for (int n; (n = tls.getInputStream().read(buffer)) != -1; ) {
                     tls.getOutputStream().write(buffer, 0, n);
@@ -106,6 +114,29 @@ public class StartTls {
             }
         } catch (IOException failed) {
             System.err.println("Conversation with " + plain.getRemoteSocketAddress() + " ended: " + failed.getMessage());
+        } finally {
+            deadline.interrupt();
+        }
+    }
+
+    /** Closes {@code socket} when {@code delay} has passed, unless interrupted first. */
+    private static void closeAfter(Duration delay, Socket socket) {
+        try {
+            Thread.sleep(delay);
+            socket.close();
+        } catch (InterruptedException | IOException cancelledOrClosed) {
+            // interrupted: the upgrade was over in time
+        }
+    }
+
+    /** Sleeps a moment, so that an accept() that keeps failing does not spin; false when interrupted. */
+    private static boolean pause(Duration pause) {
+        try {
+            Thread.sleep(pause);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -113,8 +144,9 @@ public class StartTls {
      * The client's half of the upgrade, on a connected {@code plain} socket: reads the greeting,
      * sends STARTTLS, and on a {@code 220} reply starts TLS on the same connection as a client of
      * {@code serverName} (the name checked and sent as SNI, TLS 1.2 or newer). {@code timeout}
-     * bounds every wait. Throws an IOException when the server does not agree or the handshake
-     * fails: there is no plain-text way on.
+     * bounds every read, from the greeting on (a read timeout on {@code plain}, which stays the
+     * caller's). Throws an IOException when the server does not agree, does not answer in time, or
+     * the handshake fails: there is no plain-text way on.
      */
     public static SSLSocket startTls(Socket plain, SSLContext context, String serverName, Duration timeout) throws IOException {
         plain.setSoTimeout((int) timeout.toMillis());
@@ -141,8 +173,9 @@ public class StartTls {
     }
 
     /**
-     * Connects to {@code server}, upgrades with {@link #startTls}, echoes each line over TLS and
-     * closes; returns the echoes in order. Throws, having sent no line, when the upgrade fails.
+     * Connects to {@code server} within {@code timeout}, upgrades with {@link #startTls}, echoes each
+     * line over TLS and closes; returns the echoes in order. Throws, having sent no line and closed
+     * the connection, when the upgrade fails.
      */
     public static List<String> echoAll(SSLContext context, InetSocketAddress server, String serverName, List<String> lines,
                                        Duration timeout) throws IOException {

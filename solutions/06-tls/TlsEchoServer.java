@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +30,8 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * The chapter 03 echo server over TLS. It listens on a plain TCP socket, and wraps each
  * connection it accepts in TLS as the server side, on that connection's own thread, with a
- * deadline for the handshake: a client that stalls or botches its handshake costs only its own
- * connection. With {@code requireClientCert} it demands a client certificate (mutual TLS) and
+ * deadline for the whole handshake: a client that stalls, trickles or botches its handshake costs
+ * only its own connection, and so does an accept() that fails. With {@code requireClientCert} it demands a client certificate (mutual TLS) and
  * tells each client the subject it authenticated before echoing.
  *
  * <pre>jbang tls-echo-server --certfile F --keyfile F [--cafile F --require-client-cert] [--host H] [--port P]</pre>
@@ -42,15 +41,17 @@ public class TlsEchoServer {
     static final String DEFAULT_HOST = "localhost";
     static final int DEFAULT_PORT = 8881;
     static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration ACCEPT_BACK_OFF = Duration.ofMillis(50);
     static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
     /**
-     * Accepts TCP connections on {@code listener} until it is closed, then returns quietly. Each
-     * accepted connection gets a thread of its own, which wraps it in TLS as the server side
-     * (TLS 1.2 or newer; a client certificate demanded when {@code requireClientCert}), completes
-     * the handshake within {@code handshakeTimeout} or drops the connection, greets a client that
-     * showed a certificate with {@code "Authenticated as SUBJECT\n"}, then echoes everything until
-     * the client ends its stream.
+     * Accepts TCP connections on {@code listener} until it is closed, then returns quietly; an
+     * accept() that fails while the listener is open (out of file descriptors, say) costs that one
+     * connection, not the server. Each accepted connection gets a thread of its own, which wraps it
+     * in TLS as the server side (TLS 1.2 or newer; a client certificate demanded when
+     * {@code requireClientCert}), completes the whole handshake within {@code handshakeTimeout} of
+     * the accept or is closed, greets a client that showed a certificate with
+     * {@code "Authenticated as SUBJECT\n"}, then echoes everything until the client ends its stream.
      */
     public static void serve(ServerSocket listener, SSLContext context, boolean requireClientCert, Duration handshakeTimeout)
             throws IOException {
@@ -58,11 +59,16 @@ public class TlsEchoServer {
             Socket accepted;
             try {
                 accepted = listener.accept();
-            } catch (SocketException closed) {
+            } catch (IOException failed) {
                 if (listener.isClosed()) {
                     return;
                 }
-                throw closed;
+                // "Too many open files", a connection reset before it was taken: this one is lost, the next may do.
+                System.err.println("accept() failed: " + failed.getMessage());
+                if (!pause(ACCEPT_BACK_OFF)) {
+                    return;
+                }
+                continue;
             }
             // The handshake happens on the connection's thread: a slow client must not hold up accept().
             Thread.ofVirtual().name("tls " + accepted.getRemoteSocketAddress())
@@ -79,7 +85,12 @@ public class TlsEchoServer {
         }
     }
 
-    /** Wraps an accepted connection as the TLS server and completes the handshake within its deadline. */
+    /**
+     * Wraps an accepted connection as the TLS server and completes the handshake within its deadline.
+     * The deadline is a timer that closes the connection, not a read timeout: a read timeout bounds
+     * each read, and a client that trickles its ClientHello a byte at a time would reset it at every
+     * byte and hold the connection for as long as it likes.
+     */
     private static SSLSocket handshake(Socket accepted, SSLContext context, boolean requireClientCert, Duration handshakeTimeout)
             throws IOException {
         var tls = (SSLSocket) context.getSocketFactory().createSocket(accepted, null, accepted.getPort(), true);
@@ -89,13 +100,37 @@ public class TlsEchoServer {
             parameters.setProtocols(PROTOCOLS);
             parameters.setNeedClientAuth(requireClientCert); // "need", not "want": no certificate, no connection
             tls.setSSLParameters(parameters);
-            tls.setSoTimeout((int) handshakeTimeout.toMillis());
-            tls.startHandshake();
-            tls.setSoTimeout(0); // the deadline was for the handshake; a conversation may pause as long as it likes
+            Thread deadline = Thread.ofVirtual().start(() -> closeAfter(handshakeTimeout, accepted));
+            try {
+                tls.startHandshake(); // a close by the deadline makes it throw
+            } finally {
+                deadline.interrupt(); // the deadline was for the handshake; a conversation may pause as long as it likes
+            }
             return tls;
         } catch (IOException | RuntimeException e) {
             tls.close();
             throw e;
+        }
+    }
+
+    /** Closes {@code socket} when {@code delay} has passed, unless interrupted first. */
+    private static void closeAfter(Duration delay, Socket socket) {
+        try {
+            Thread.sleep(delay);
+            socket.close();
+        } catch (InterruptedException | IOException cancelledOrClosed) {
+            // interrupted: the handshake was over in time
+        }
+    }
+
+    /** Sleeps a moment, so that an accept() that keeps failing does not spin; false when interrupted. */
+    private static boolean pause(Duration pause) {
+        try {
+            Thread.sleep(pause);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

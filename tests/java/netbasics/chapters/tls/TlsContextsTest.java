@@ -31,6 +31,43 @@ import netbasics.grading.Script;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+/**
+ * TlsContexts: contexts from the files openssl makes, and safe socket parameters.
+ *
+ * <table>
+ * <caption>Each clause of the contract (javadoc, TODO, "Reading PEM files" and the sections after it) and its test</caption>
+ * <tr><th>clause</th><th>test</th></tr>
+ * <tr><td>readCertificates returns every certificate of a PEM file, in the file's order: a chain, leaf first, or a bundle
+ *     with text between its blocks</td><td>{@link #reads_every_certificate_of_a_chain_and_of_a_bundle}</td></tr>
+ * <tr><td>readPrivateKey reads a PKCS#8 PEM key, RSA or EC, whatever the line ends</td>
+ *     <td>{@link #reads_pkcs8_keys_rsa_and_ec}</td></tr>
+ * <tr><td>readPrivateKey throws for the older forms (BEGIN RSA / EC PRIVATE KEY), saying how to convert them (PKCS#8,
+ *     openssl)</td><td>{@link #says_what_to_do_with_a_key_in_the_older_form}</td></tr>
+ * <tr><td>readPrivateKey throws for an encrypted key, saying it is encrypted</td>
+ *     <td>{@link #says_that_an_encrypted_key_must_be_decrypted_first}</td></tr>
+ * <tr><td>clientContext(caFile) trusts exactly the CAs of its file (one, or a bundle), nothing else</td>
+ *     <td>{@link #a_client_context_trusts_exactly_the_cas_of_its_file}</td></tr>
+ * <tr><td>the client context keeps the trust manager's date checks: expired and not-yet-valid refused</td>
+ *     <td>{@link #a_client_context_refuses_expired_and_not_yet_valid_certificates}</td></tr>
+ * <tr><td>clientContext(null) trusts the JDK's anchors (which know nothing of the test CA)</td>
+ *     <td>{@link #a_client_context_without_a_file_trusts_the_jdk_anchors}: the refusal only; that a public CA is trusted
+ *     would need a public server, which a loopback test cannot reach</td></tr>
+ * <tr><td>clientContext(caFile, certFile, keyFile) presents the chain and key, and trusts caFile</td>
+ *     <td>{@link #a_client_context_with_a_certificate_presents_it}</td></tr>
+ * <tr><td>serverContext(certFile, keyFile, null) presents the whole chain (leaf, then intermediates), EC and RSA keys</td>
+ *     <td>{@link #a_server_context_from_pem_files_presents_the_whole_chain}</td></tr>
+ * <tr><td>serverContext(..., clientCaFile) verifies client certificates against those CAs</td>
+ *     <td>{@link #a_server_context_with_a_client_ca_verifies_client_certificates}</td></tr>
+ * <tr><td>serverContext(pkcs12File, password) serves the key and chain of the store</td>
+ *     <td>{@link #a_server_context_from_a_pkcs12_key_store}</td></tr>
+ * <tr><td>clientParameters: TLS 1.2 floor; the name checked in the handshake, for host names and addresses; the name sent
+ *     as SNI, and no SNI for an address literal, IPv4 or IPv6</td>
+ *     <td>{@link #client_parameters_check_the_name_send_it_and_keep_to_tls_1_2_and_up}</td></tr>
+ * <tr><td>serverParameters: TLS 1.2 floor; a client certificate needed when asked, not even wanted otherwise</td>
+ *     <td>{@link #server_parameters_keep_to_tls_1_2_and_up_and_demand_client_certificates}</td></tr>
+ * <tr><td>main describes the files it reads; bad arguments: usage, exit 2</td><td>{@link #main_describes_the_files_it_reads}</td></tr>
+ * </table>
+ */
 @Exercise(chapter = "06-tls", script = "TlsContexts")
 public class TlsContextsTest {
 
@@ -94,21 +131,41 @@ public class TlsContextsTest {
                     .isEqualTo(credentials.key().getAlgorithm());
             assertThat(key.getEncoded()).as("the key read from %s", credentials.keyFile().getFileName()).isEqualTo(credentials.key().getEncoded());
         }
-        Path windows = PKI.folder().resolve("localhost-crlf.key.pem");
-        Files.writeString(windows, TestPki.pkcs8(PKI.localhost().key()).replace("\n", "\r\n"), StandardCharsets.US_ASCII);
-        PrivateKey key = readPrivateKey(script).call(windows);
-        assertThat(key.getEncoded()).as("the key read from a PEM file with Windows line ends (\\r\\n)").isEqualTo(PKI.localhost().key().getEncoded());
+        // A file of this test's own: the PKI folder is shared with every JVM grading beside this one.
+        Path windows = Files.createTempFile("localhost-crlf", ".key.pem");
+        try {
+            Files.writeString(windows, TestPki.pkcs8(PKI.localhost().key()).replace("\n", "\r\n"), StandardCharsets.US_ASCII);
+            PrivateKey key = readPrivateKey(script).call(windows);
+            assertThat(key.getEncoded()).as("the key read from a PEM file with Windows line ends (\\r\\n)").isEqualTo(PKI.localhost().key().getEncoded());
+        } finally {
+            Files.deleteIfExists(windows);
+        }
     }
 
-    @Graded(points = 1, hint = "The JDK cannot read openssl's older \"BEGIN RSA PRIVATE KEY\" form: throw, and say how to convert it "
-            + "(openssl pkcs8 -topk8 -nocrypt), mentioning PKCS#8. See \"Reading PEM files\".")
+    @Graded(points = 1, hint = "The JDK cannot read openssl's older forms, \"BEGIN RSA PRIVATE KEY\" and \"BEGIN EC PRIVATE KEY\": "
+            + "throw, and say how to convert them to PKCS#8 with openssl (openssl pkcs8 -topk8 -nocrypt -in OLD -out NEW). "
+            + "See \"Reading PEM files\".")
     @Test
     void says_what_to_do_with_a_key_in_the_older_form(Script script) {
-        Throwable thrown = catchThrowable(() -> readPrivateKey(script).call(PKI.pkcs1KeyFile()));
-        assertThat(thrown).as("what readPrivateKey threw for a \"BEGIN RSA PRIVATE KEY\" file")
+        for (Path older : List.of(PKI.pkcs1KeyFile(), PKI.sec1KeyFile())) {
+            String form = older == PKI.pkcs1KeyFile() ? "BEGIN RSA PRIVATE KEY" : "BEGIN EC PRIVATE KEY";
+            Throwable thrown = catchThrowable(() -> readPrivateKey(script).call(older));
+            assertThat(thrown).as("what readPrivateKey threw for a \"%s\" file", form)
+                    .isInstanceOfAny(GeneralSecurityException.class, IOException.class);
+            assertThat(thrown.getMessage()).as("the message readPrivateKey threw for a \"%s\" file, which should say how to convert "
+                    + "it (to PKCS#8, with openssl)", form).containsIgnoringCase("pkcs").contains("8").containsIgnoringCase("openssl");
+        }
+    }
+
+    @Graded(points = 1, hint = "\"BEGIN ENCRYPTED PRIVATE KEY\" is PKCS#8 under a password, which readPrivateKey is not given: throw, "
+            + "and say that the key is encrypted (decrypt it first, or use a PKCS#12 store). See \"Reading PEM files\".")
+    @Test
+    void says_that_an_encrypted_key_must_be_decrypted_first(Script script) {
+        Throwable thrown = catchThrowable(() -> readPrivateKey(script).call(PKI.encryptedKeyFile()));
+        assertThat(thrown).as("what readPrivateKey threw for a \"BEGIN ENCRYPTED PRIVATE KEY\" file")
                 .isInstanceOfAny(GeneralSecurityException.class, IOException.class);
-        assertThat(thrown.getMessage()).as("its message, which should tell the reader what to do").containsIgnoringCase("pkcs")
-                .contains("8");
+        assertThat(thrown.getMessage()).as("the message readPrivateKey threw for a \"BEGIN ENCRYPTED PRIVATE KEY\" file, which "
+                + "should say that the key is encrypted").containsIgnoringCase("encrypt");
     }
 
     @Graded(points = 3, hint = "Put each CA of the file in an empty KeyStore (setCertificateEntry), initialize a TrustManagerFactory "
@@ -233,6 +290,16 @@ public class TlsContextsTest {
             handshake(context, forAddress, server, "127.0.0.1").close();
             assertThat(server.awaitConnection(WITHIN).serverNames()).as("the SNI sent for the address 127.0.0.1").isEmpty();
         }
+        try (var server = TlsTestServer.start(PKI.credentials(Identity.OTHER_HOST))) {
+            Throwable thrown = catchThrowable(() -> handshake(context, forAddress, server, "127.0.0.1").close());
+            assertThat(thrown).as("a handshake with clientParameters(context, \"127.0.0.1\") against a server whose certificate is "
+                    + "for other.example only (an address is checked too)").isInstanceOf(IOException.class);
+        }
+        SSLParameters forIpv6 = clientParameters(script).call(context, "::1");
+        assertThat(forIpv6.getServerNames()).as("the server names (SNI) of clientParameters(context, \"::1\"), an IPv6 address")
+                .isNullOrEmpty();
+        assertThat(forIpv6.getEndpointIdentificationAlgorithm()).as("the endpoint identification of clientParameters(context, \"::1\")")
+                .isEqualTo("HTTPS");
         if (LegacyTls.enabled()) {
             try (var server = TlsTestServer.start(PKI.localhost(), LegacyTls.OLD_PROTOCOLS)) {
                 Throwable thrown = catchThrowable(() -> handshake(context, forLocalhost, server, "localhost").close());

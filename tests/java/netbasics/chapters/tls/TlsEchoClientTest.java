@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import netbasics.fixtures.Loopback;
+import netbasics.fixtures.SilentTcpPort;
 import netbasics.fixtures.tls.LegacyTls;
 import netbasics.fixtures.tls.Openssl;
 import netbasics.fixtures.tls.ReferenceContexts;
@@ -27,6 +28,41 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+/**
+ * TlsEchoClient: the echo over a connection whose server has proven its certificate and name.
+ *
+ * <table>
+ * <caption>Each clause of the contract (javadoc, TODO, "A client that checks", "Host names and SNI", "Deadlines") and its
+ * test</caption>
+ * <tr><th>clause</th><th>test</th></tr>
+ * <tr><td>echoAll echoes each line, in order, over one verified connection</td>
+ *     <td>{@link #echoes_lines_over_a_verified_connection}</td></tr>
+ * <tr><td>echoAll reads until each whole echo is back (a read returns whatever has arrived)</td>
+ *     <td>{@link #reads_until_the_whole_echo_is_back}</td></tr>
+ * <tr><td>echoAll closes its connection when it is done (the server reads the end of the stream)</td>
+ *     <td>{@link #echo_all_closes_its_connection_when_it_is_done}</td></tr>
+ * <tr><td>connect returns a socket whose handshake is done, with the server proven</td>
+ *     <td>{@link #connect_returns_a_socket_whose_handshake_is_done}</td></tr>
+ * <tr><td>the server's chain must end at an anchor of the context: self-signed and rogue-CA refused</td>
+ *     <td>{@link #refuses_servers_whose_chain_ends_nowhere_trusted}</td></tr>
+ * <tr><td>expired and not-yet-valid certificates refused</td><td>{@link #refuses_expired_and_not_yet_valid_certificates}</td></tr>
+ * <tr><td>the certificate must name serverName, checked in the handshake, before any byte is sent</td>
+ *     <td>{@link #refuses_a_certificate_for_another_host_before_sending_anything}</td></tr>
+ * <tr><td>the name checked is serverName, not the address connected to; an address literal is a name too</td>
+ *     <td>{@link #checks_the_name_it_was_given_not_the_address}</td></tr>
+ * <tr><td>serverName is sent as SNI; no SNI for an address literal</td>
+ *     <td>{@link #sends_the_server_name_it_means_to_reach}, {@link #checks_the_name_it_was_given_not_the_address}</td></tr>
+ * <tr><td>TLS 1.2 is the floor</td><td>{@link #refuses_a_server_that_speaks_only_tls_1_0_or_1_1}</td></tr>
+ * <tr><td>timeout bounds the connect</td><td>{@link #gives_up_on_an_address_whose_connect_never_completes}</td></tr>
+ * <tr><td>timeout bounds the handshake's reads (a server that accepts and never answers)</td>
+ *     <td>{@link #gives_up_on_a_server_that_never_answers_the_handshake}</td></tr>
+ * <tr><td>timeout bounds every later read</td><td>{@link #gives_up_on_a_server_that_stops_answering_after_the_handshake}</td></tr>
+ * <tr><td>connect closes the connection when it fails</td><td>{@link #closes_its_connection_when_the_handshake_fails}</td></tr>
+ * <tr><td>main: SENT/RCVD lines; a refusal in one line on standard error, exit non-zero, nothing sent</td>
+ *     <td>{@link #main_echoes_and_refuses_an_expired_server_in_one_line}</td></tr>
+ * <tr><td>talks to another TLS implementation</td><td>{@link #talks_to_openssl_s_server}</td></tr>
+ * </table>
+ */
 @Exercise(chapter = "06-tls", script = "TlsEchoClient")
 public class TlsEchoClientTest {
 
@@ -54,8 +90,20 @@ public class TlsEchoClientTest {
         try (var server = TlsTestServer.start(PKI.localhost())) {
             List<String> echoes = echoAll(script).call(trustingTheRoot(), server.address(), "localhost", LINES, TIMEOUT);
             assertThat(echoes).as("what echoAll returned for %s sent to a TLS echo server", LINES).isEqualTo(LINES);
+            assertThat(server.connections()).as("connections echoAll made for %d lines (one, for all of them)", LINES.size()).hasSize(1);
             var seen = server.awaitConnection(TIMEOUT);
             assertThat(seen.protocol()).as("the protocol agreed with the server").isIn("TLSv1.3", "TLSv1.2");
+        }
+    }
+
+    @Graded(points = 1, hint = "A read returns whatever has arrived, over TLS as over TCP: read until as many bytes as you sent have "
+            + "come back. See \"A client that checks\".")
+    @Test
+    void reads_until_the_whole_echo_is_back(Script script) throws Exception {
+        try (var server = TlsTestServer.start(TlsTestServer.options(PKI.localhost()).echoingByteByByte())) {
+            List<String> lines = List.of("an echo that comes back one byte per TLS record £€");
+            List<String> echoes = echoAll(script).call(trustingTheRoot(), server.address(), "localhost", lines, TIMEOUT);
+            assertThat(echoes).as("what echoAll returned from a server that echoes one byte per TLS record").isEqualTo(lines);
         }
     }
 
@@ -164,10 +212,66 @@ public class TlsEchoClientTest {
             var address = (InetSocketAddress) silent.getLocalSocketAddress();
             long started = System.nanoTime();
             Throwable thrown = catchThrowable(() -> connect(script).within(Duration.ofSeconds(6))
-                    .call(trustingTheRoot(), address, "localhost", Duration.ofMillis(500)));
-            assertThat(thrown).as("what connect(..., 500 ms) threw for a server that never answers the ClientHello")
+                    .call(trustingTheRoot(), address, "localhost", Duration.ofMillis(300)));
+            assertThat(thrown).as("what connect(..., 300 ms) threw for a server that never answers the ClientHello")
                     .isInstanceOf(SocketTimeoutException.class);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+        }
+    }
+
+    @Graded(points = 2, hint = "Connect with the timeout: plain.connect(server, (int) timeout.toMillis()). A connect with no bound "
+            + "waits for minutes at an address that never answers. See \"A client that checks\".")
+    @Test
+    void gives_up_on_an_address_whose_connect_never_completes(Script script) throws Exception {
+        try (var silent = SilentTcpPort.open()) {
+            long started = System.nanoTime();
+            Throwable thrown = catchThrowable(() -> connect(script).within(Duration.ofSeconds(6))
+                    .call(trustingTheRoot(), silent.address(), "localhost", Duration.ofMillis(300)));
+            assertThat(thrown).as("what connect(..., 300 ms) threw for %s, whose connect never completes (a full backlog)", silent)
+                    .isInstanceOf(SocketTimeoutException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("how long connect(..., 300 ms) waited for %s", silent)
+                    .isLessThan(Duration.ofSeconds(3));
+        }
+    }
+
+    @Graded(points = 1, hint = "When connect fails after the plain socket is connected (a handshake that times out or is refused), "
+            + "close that socket before letting the exception out: the caller never got it, so nobody else can. See \"A client "
+            + "that checks\".")
+    @Test
+    void closes_its_connection_when_the_handshake_fails(Script script) throws Exception {
+        try (var silent = Loopback.tcpListener()) {
+            var address = (InetSocketAddress) silent.getLocalSocketAddress();
+            var call = connect(script).within(Duration.ofSeconds(6)).start(trustingTheRoot(), address, "localhost", Duration.ofMillis(300));
+            silent.setSoTimeout(3_000);
+            try (var accepted = silent.accept()) {
+                Throwable thrown = catchThrowable(() -> call.result(Duration.ofSeconds(5)));
+                assertThat(thrown).as("what connect(..., 300 ms) threw for a server that never answers the ClientHello")
+                        .isInstanceOf(IOException.class);
+                accepted.setSoTimeout(2_000);
+                var in = accepted.getInputStream();
+                boolean ended;
+                try {
+                    in.readNBytes(64 * 1024); // the ClientHello, and then the end of the stream once the client closes
+                    ended = true;
+                } catch (SocketTimeoutException stillOpen) {
+                    ended = false;
+                } catch (IOException reset) {
+                    ended = true;
+                }
+                assertThat(ended).as("whether the client closed its connection within 2 s of connect's handshake timing out (the "
+                        + "server saw its ClientHello, then waited for the end of the stream)").isTrue();
+            }
+        }
+    }
+
+    @Graded(points = 1, hint = "echoAll closes its socket when it is done (try-with-resources): closing sends close_notify, and the "
+            + "server reads the end of the stream. See \"A client that checks\".")
+    @Test
+    void echo_all_closes_its_connection_when_it_is_done(Script script) throws Exception {
+        try (var server = TlsTestServer.start(PKI.localhost())) {
+            echoAll(script).call(trustingTheRoot(), server.address(), "localhost", List.of("bye"), TIMEOUT);
+            assertThat(server.awaitConnection(TIMEOUT).awaitEnd(TIMEOUT)).as("whether the server saw the connection end within %d ms "
+                    + "of echoAll's return", TIMEOUT.toMillis()).isTrue();
         }
     }
 
@@ -175,10 +279,13 @@ public class TlsEchoClientTest {
     @Test
     void gives_up_on_a_server_that_stops_answering_after_the_handshake(Script script) throws Exception {
         try (var server = TlsTestServer.start(TlsTestServer.options(PKI.localhost()).stallingAfterHandshake())) {
+            long started = System.nanoTime();
             Throwable thrown = catchThrowable(() -> echoAll(script).within(Duration.ofSeconds(6))
-                    .call(trustingTheRoot(), server.address(), "localhost", LINES, Duration.ofSeconds(1)));
-            assertThat(thrown).as("what echoAll(..., 1 s) threw for a server that completes the handshake, then never echoes")
+                    .call(trustingTheRoot(), server.address(), "localhost", LINES, Duration.ofMillis(500)));
+            assertThat(thrown).as("what echoAll(..., 500 ms) threw for a server that completes the handshake, then never echoes")
                     .isInstanceOf(SocketTimeoutException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("how long echoAll(..., 500 ms) waited for its first echo")
+                    .isLessThan(Duration.ofSeconds(4));
         }
     }
 
