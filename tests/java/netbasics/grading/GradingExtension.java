@@ -55,23 +55,23 @@ final class GradingExtension implements ParameterResolver, BeforeEachCallback, A
     /** The learner-facing story of a failure. */
     static String explain(Throwable thrown, String script) {
         if (Call.isTodo(thrown)) {
-            return notDone(thrown);
+            return notDone(thrown, script);
         }
         CurrentTest.settle();
         Optional<Call> died = CurrentTest.failedCall();
         if (died.isPresent()) {
             Throwable cause = died.get().failure().orElseThrow();
             if (Call.isTodo(cause)) {
-                return notDone(cause);
+                return notDone(cause, script);
             }
             if (cause != thrown) {
                 return died.get().signature() + " died while the test was talking to it:\n    " + cause
                         + learnerFrames(cause, script) + "\n\nWhat the test saw: " + thrown.getMessage();
             }
         }
-        Optional<String> todoInMain = CurrentTest.todoInMain();
+        Optional<MainProcess.Todo> todoInMain = CurrentTest.todoInMain();
         if (todoInMain.isPresent()) {
-            return "Not done yet: " + todoInMain.get();
+            return notDone(todoInMain.get().text(), todoInMain.get().file(), script);
         }
         if (thrown instanceof AssertionError) {
             return String.valueOf(thrown.getMessage());
@@ -79,8 +79,21 @@ final class GradingExtension implements ParameterResolver, BeforeEachCallback, A
         return "Your code threw " + thrown + learnerFrames(thrown, script);
     }
 
-    private static String notDone(Throwable todo) {
-        return "Not done yet: " + todo.getMessage();
+    private static String notDone(Throwable todo, String script) {
+        StackTraceElement[] frames = todo.getStackTrace();
+        return notDone(todo.getMessage(), frames.length == 0 ? null : frames[0].getFileName(), script);
+    }
+
+    /**
+     * A TODO that was thrown: the exercise's own, or that of another exercise whose file this one
+     * pulls in with {@code //SOURCES} (then that file is named, so the learner knows what to finish).
+     */
+    static String notDone(String todo, String thrownIn, String script) {
+        if (thrownIn != null && thrownIn.endsWith(".java") && !thrownIn.equals(script + ".java")) {
+            return thrownIn + " is not finished yet: " + todo + "\n" + script + ".java uses " + thrownIn
+                    + " (its //SOURCES line), and this test needs it: finish that exercise first.";
+        }
+        return "Not done yet: " + todo;
     }
 
     /** The lines of the learner's own file in a stack trace: where to look. */
