@@ -1,7 +1,10 @@
+import java.io.Closeable;
+import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -150,6 +153,18 @@ public final class CommandLine {
         return List.copyOf(operands);
     }
 
+    /** The one operand, {@code name} in the usage line, naming a file that exists. */
+    public Path file(String name) {
+        if (operands.size() != 1) {
+            throw fail("name one " + name);
+        }
+        Path file = Path.of(operands.getFirst());
+        if (!Files.isRegularFile(file)) {
+            throw fail(file + " is not a file");
+        }
+        return file;
+    }
+
     /** Says what is wrong and how the program is used, and exits with status 2; never returns. */
     public IllegalArgumentException fail(String problem) {
         System.err.println(program + ": " + problem);
@@ -163,6 +178,22 @@ public final class CommandLine {
         System.err.println(why);
         System.exit(1);
         return new IllegalStateException(why);
+    }
+
+    /**
+     * On Ctrl-C, closes {@code listener}, which makes a server's {@code serve} return, and gives the
+     * thread that calls this (the serving one) {@code grace} to finish and clean up.
+     */
+    public static void closeOnCtrlC(Closeable listener, Duration grace) {
+        Thread serving = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                listener.close();
+                serving.join(grace.toMillis());
+            } catch (IOException | InterruptedException e) {
+                System.err.println("Stopping failed: " + e);
+            }
+        }));
     }
 
     /** Prints {@code Serving at ADDRESS}, the line that tells people and tools where a server is. */

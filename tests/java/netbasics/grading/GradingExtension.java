@@ -1,7 +1,10 @@
 package netbasics.grading;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -46,23 +49,27 @@ final class GradingExtension implements ParameterResolver, BeforeEachCallback, A
         }
         String hint = context.getRequiredTestMethod().isAnnotationPresent(Graded.class)
                 ? context.getRequiredTestMethod().getAnnotation(Graded.class).hint() : "";
-        String script = exerciseOf(context).script();
-        AssertionError taught = new AssertionError(explain(thrown, script) + (hint.isBlank() ? "" : "\n\nHint: " + hint), thrown);
+        Exercise exercise = exerciseOf(context);
+        String script = exercise.script();
+        Path file = Workbook.scriptFile(Workbook.root(context::getConfigurationParameter), exercise.chapter(), script);
+        Set<String> pulledIn = Files.isRegularFile(file)
+                ? Script.sources(file).stream().skip(1).map(p -> p.getFileName().toString()).collect(Collectors.toSet()) : Set.of();
+        AssertionError taught = new AssertionError(explain(thrown, script, pulledIn) + (hint.isBlank() ? "" : "\n\nHint: " + hint), thrown);
         taught.setStackTrace(new StackTraceElement[0]);
         throw taught;
     }
 
     /** The learner-facing story of a failure. */
-    static String explain(Throwable thrown, String script) {
+    static String explain(Throwable thrown, String script, Set<String> pulledIn) {
         if (Call.isTodo(thrown)) {
-            return notDone(thrown, script);
+            return notDone(thrown, script, pulledIn);
         }
         CurrentTest.settle();
         Optional<Call> died = CurrentTest.failedCall();
         if (died.isPresent()) {
             Throwable cause = died.get().failure().orElseThrow();
             if (Call.isTodo(cause)) {
-                return notDone(cause, script);
+                return notDone(cause, script, pulledIn);
             }
             if (cause != thrown) {
                 return died.get().signature() + " died while the test was talking to it:\n    " + cause
@@ -71,7 +78,7 @@ final class GradingExtension implements ParameterResolver, BeforeEachCallback, A
         }
         Optional<MainProcess.Todo> todoInMain = CurrentTest.todoInMain();
         if (todoInMain.isPresent()) {
-            return notDone(todoInMain.get().text(), todoInMain.get().file(), script);
+            return notDone(todoInMain.get().text(), todoInMain.get().file(), script, pulledIn);
         }
         if (thrown instanceof AssertionError) {
             return String.valueOf(thrown.getMessage());
@@ -79,17 +86,17 @@ final class GradingExtension implements ParameterResolver, BeforeEachCallback, A
         return "Your code threw " + thrown + learnerFrames(thrown, script);
     }
 
-    private static String notDone(Throwable todo, String script) {
+    private static String notDone(Throwable todo, String script, Set<String> pulledIn) {
         StackTraceElement[] frames = todo.getStackTrace();
-        return notDone(todo.getMessage(), frames.length == 0 ? null : frames[0].getFileName(), script);
+        return notDone(todo.getMessage(), frames.length == 0 ? null : frames[0].getFileName(), script, pulledIn);
     }
 
     /**
      * A TODO that was thrown: the exercise's own, or that of another exercise whose file this one
      * pulls in with {@code //SOURCES} (then that file is named, so the learner knows what to finish).
      */
-    static String notDone(String todo, String thrownIn, String script) {
-        if (thrownIn != null && thrownIn.endsWith(".java") && !thrownIn.equals(script + ".java")) {
+    static String notDone(String todo, String thrownIn, String script, Set<String> pulledIn) {
+        if (thrownIn != null && pulledIn.contains(thrownIn)) {
             return thrownIn + " is not finished yet: " + todo + "\n" + script + ".java uses " + thrownIn
                     + " (its //SOURCES line), and this test needs it: finish that exercise first.";
         }
