@@ -25,11 +25,8 @@ public class TcpEchoClient {
     static final int DEFAULT_PORT = 8881;
     static final Duration TIMEOUT = Duration.ofSeconds(5);
     static final List<String> BOOK_LINES = List.of(
-            "A few lines of text",
-            "with characters that are not ASCII: €£",
-            "to try out",
-            "the server",
-            "and the client.");
+            "A few lines of text", "with characters that are not ASCII: €£",
+            "to try out", "the server", "and the client.");
 
     /**
      * Sends {@code line} as UTF-8 over the connected {@code socket}, all of it, then reads until as

@@ -49,7 +49,7 @@ public class Deadlines {
         throw new UnsupportedOperationException("TODO readLine: one line before one deadline (README.md, \"Deadlines, not read timeouts\")");
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         var command = new CommandLine("Deadlines [--host HOST] [--port PORT] [--deadline MS]", args);
         var server = command.address("--host", DEFAULT_HOST, "--port", DEFAULT_PORT);
         Duration deadline = command.millis("--deadline", Duration.ofMillis(DEFAULT_DEADLINE_MILLIS));

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * The command line of every script in the workbook, so that an exercise's {@code main} is a few
@@ -117,6 +118,25 @@ public final class CommandLine {
         return (int) number(option, (long) fallback, min, max);
     }
 
+    /** The value of {@code option}, which must be given. */
+    public String required(String option) {
+        String value = text(option, null);
+        if (value == null) {
+            throw fail("missing " + option);
+        }
+        return value;
+    }
+
+    /** One of {@code choices}, named after {@code option} in any letter case, or {@code fallback}. */
+    public <T> T choice(String option, T fallback, Map<String, T> choices) {
+        String text = text(option, null);
+        if (text == null) {
+            return fallback;
+        }
+        return choices.entrySet().stream().filter(choice -> choice.getKey().equalsIgnoreCase(text)).map(Map.Entry::getValue).findFirst()
+                .orElseThrow(() -> fail(option + " takes " + String.join(", ", new TreeSet<>(choices.keySet())) + ", not '" + text + "'"));
+    }
+
     /** A port from 0 (any free port) to 65535 after {@code option}, or {@code fallback}. */
     public int port(String option, int fallback) {
         return number(option, fallback, 0, 65_535);
@@ -153,12 +173,17 @@ public final class CommandLine {
         return List.copyOf(operands);
     }
 
+    /** The one operand, {@code name} in the usage line. */
+    public String operand(String name) {
+        if (operands.size() != 1) {
+            throw fail(operands.isEmpty() ? "missing " + name : "one " + name + " only, not " + operands);
+        }
+        return operands.getFirst();
+    }
+
     /** The one operand, {@code name} in the usage line, naming a file that exists. */
     public Path file(String name) {
-        if (operands.size() != 1) {
-            throw fail("name one " + name);
-        }
-        Path file = Path.of(operands.getFirst());
+        Path file = Path.of(operand(name));
         if (!Files.isRegularFile(file)) {
             throw fail(file + " is not a file");
         }
@@ -220,7 +245,8 @@ public final class CommandLine {
         return address;
     }
 
-    private long number(String what, String text, long min, long max) {
+    /** {@code text}, which {@code what} names in a message, as a whole number from {@code min} to {@code max}. */
+    public long number(String what, String text, long min, long max) {
         try {
             long number = Long.parseLong(text);
             if (number >= min && number <= max) {

@@ -116,8 +116,7 @@ public class SelectorEchoServer {
     }
 
     public static void main(String[] args) throws IOException {
-        var command = new CommandLine("SelectorEchoServer [--host HOST] [--port PORT]", args);
-        var address = command.address("--host", DEFAULT_HOST, "--port", DEFAULT_PORT);
+        var address = new CommandLine("SelectorEchoServer [--host HOST] [--port PORT]", args).address("--host", DEFAULT_HOST, "--port", DEFAULT_PORT);
         try (var listener = ServerSocketChannel.open()) {
             listener.bind(address, BACKLOG);
             CommandLine.serving(listener.getLocalAddress());
