@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -55,8 +54,6 @@ public class TcpEchoClient {
             case ConnectException refused -> "Could not connect to " + where + ": " + refused.getMessage() + " (is the echo server running there?).";
             case SocketTimeoutException silent -> where + " did not answer within " + TIMEOUT.toSeconds() + " s.";
             case EOFException early -> where + " closed the connection too soon: " + early.getMessage() + ".";
-            case SocketException broken when String.valueOf(broken.getMessage()).toLowerCase().contains("reset") ->
-                    where + " reset the connection in the middle of the conversation.";
             default -> "The conversation with " + where + " failed: " + e.getMessage() + ".";
         };
     }
