@@ -2,6 +2,7 @@
 //JAVA 21+
 //SOURCES ../solutions/02-datagrams/UdpEchoServer.java
 //SOURCES ../solutions/02-datagrams/UdpEchoClient.java
+//SOURCES ../solutions/cli/CommandLine.java
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -20,8 +21,9 @@ import java.util.List;
 public class EchoDemo {
 
     public static void main(String[] args) throws IOException, InterruptedException {
-        List<String> lines = args.length > 0 ? List.of(args)
-                : List.of("Hello, datagram!", "One send is one datagram", "Prices: £5, €6");
+        var command = new CommandLine("EchoDemo [LINE...]\n(the finished chapter 02 on loopback: a UDP echo server on a free port, and the client)", args);
+        List<String> lines = command.operands().isEmpty() ? List.of("Hello, datagram!", "One send is one datagram", "Prices: £5, €6")
+                : command.operands();
         try (var socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             var server = (InetSocketAddress) socket.getLocalSocketAddress();
             System.out.println("server: serving at " + server.getAddress().getHostAddress() + ":" + server.getPort());

@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES ../cli/CommandLine.java
 
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -55,34 +56,6 @@ public class TextCodec {
         }
     }
 
-    public static void main(String[] args) {
-        int chunk = DEFAULT_CHUNK;
-        var words = new StringBuilder();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--chunk")) {
-                chunk = chunkSize(i + 1 < args.length ? args[++i] : usage("missing value after --chunk"));
-            } else if (args[i].startsWith("--")) {
-                usage("unknown option " + args[i]);
-            } else {
-                words.append(words.isEmpty() ? "" : " ").append(args[i]);
-            }
-        }
-        String text = words.isEmpty() ? SAMPLE : words.toString();
-
-        byte[] bytes = encode(text);
-        System.out.println(quoted(text) + " is " + text.codePointCount(0, text.length()) + " characters, "
-                + bytes.length + " bytes in UTF-8: " + hex(bytes));
-        text.codePoints().forEach(c -> System.out.printf("  %s  U+%04X  %s%n", Character.toString(c), c, hex(encode(Character.toString(c)))));
-
-        System.out.println("Decoded " + chunk + " byte" + (chunk == 1 ? "" : "s") + " at a time:");
-        var decoder = new Decoder();
-        for (int start = 0; start < bytes.length; start += chunk) {
-            byte[] piece = Arrays.copyOfRange(bytes, start, Math.min(bytes.length, start + chunk));
-            System.out.printf("  %-12s -> %s%n", hex(piece), quoted(decoder.decode(piece)));
-        }
-        System.out.printf("  %-12s -> %s%n", "(end)", quoted(decoder.finish()));
-    }
-
     static String hex(byte[] bytes) {
         return HexFormat.ofDelimiter(" ").formatHex(bytes);
     }
@@ -91,23 +64,20 @@ public class TextCodec {
         return "\"" + text + "\"";
     }
 
-    static int chunkSize(String text) {
-        try {
-            int size = Integer.parseInt(text);
-            if (size >= 1) {
-                return size;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a number out of range
+    public static void main(String[] args) {
+        var command = new CommandLine("TextCodec [--chunk BYTES] [TEXT...]\n(without TEXT: " + quoted(SAMPLE) + ")", args);
+        int chunk = command.number("--chunk", DEFAULT_CHUNK, 1, 1 << 20);
+        String text = command.operands().isEmpty() ? SAMPLE : String.join(" ", command.operands());
+        byte[] bytes = encode(text);
+        System.out.println(quoted(text) + " is " + text.codePointCount(0, text.length()) + " characters, "
+                + bytes.length + " bytes in UTF-8: " + hex(bytes));
+        text.codePoints().forEach(c -> System.out.printf("  %s  U+%04X  %s%n", Character.toString(c), c, hex(encode(Character.toString(c)))));
+        System.out.println("Decoded " + chunk + " byte" + (chunk == 1 ? "" : "s") + " at a time:");
+        var decoder = new Decoder();
+        for (int start = 0; start < bytes.length; start += chunk) {
+            byte[] piece = Arrays.copyOfRange(bytes, start, Math.min(bytes.length, start + chunk));
+            System.out.printf("  %-12s -> %s%n", hex(piece), quoted(decoder.decode(piece)));
         }
-        usage("--chunk takes a number of bytes from 1 up, not '" + text + "'");
-        return -1;
-    }
-
-    static String usage(String problem) {
-        System.err.println("TextCodec: " + problem);
-        System.err.println("usage: TextCodec [--chunk BYTES] [TEXT...]   (without TEXT: " + quoted(SAMPLE) + ")");
-        System.exit(2);
-        return null;
+        System.out.printf("  %-12s -> %s%n", "(end)", quoted(decoder.finish()));
     }
 }

@@ -1,8 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES ../cli/CommandLine.java
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 
@@ -40,41 +40,12 @@ public class WhoAmI {
     }
 
     public static void main(String[] args) throws IOException {
-        String host = DEFAULT_HOST;
-        int port = DEFAULT_PORT;
-        for (int i = 0; i < args.length; i += 2) {
-            String value = i + 1 < args.length ? args[i + 1] : usage("missing value after " + args[i]);
-            switch (args[i]) {
-                case "--host" -> host = value;
-                case "--port" -> port = port(value);
-                default -> usage("unknown option " + args[i]);
-            }
-        }
+        var command = new CommandLine("WhoAmI [--host HOST] [--port PORT]", args);
+        var address = command.address("--host", DEFAULT_HOST, "--port", DEFAULT_PORT);
         try (var listener = new ServerSocket()) {
-            listener.bind(new InetSocketAddress(host, port));
-            String address = listener.getInetAddress().getHostAddress();
-            System.out.println("Serving at " + (address.contains(":") ? "[" + address + "]" : address) + ":" + listener.getLocalPort());
+            listener.bind(address);
+            CommandLine.serving(listener.getLocalSocketAddress());
             serve(listener);
         }
-    }
-
-    static int port(String text) {
-        try {
-            int port = Integer.parseInt(text);
-            if (port >= 0 && port <= 65_535) {
-                return port;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a number out of range
-        }
-        usage("--port takes a number from 0 to 65535, not '" + text + "'");
-        return -1;
-    }
-
-    static String usage(String problem) {
-        System.err.println("WhoAmI: " + problem);
-        System.err.println("usage: WhoAmI [--host HOST] [--port PORT]");
-        System.exit(2);
-        return null;
     }
 }

@@ -1,11 +1,12 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES ../cli/CommandLine.java
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Asks a UDP port whether anything is there. A reply means open. An ICMP "port unreachable" means
@@ -33,55 +34,12 @@ public class PortProbe {
     }
 
     public static void main(String[] args) throws IOException {
-        String host = DEFAULT_HOST;
-        Duration timeout = DEFAULT_TIMEOUT;
-        List<Integer> ports = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--host" -> host = value(args, ++i);
-                case "--timeout" -> timeout = Duration.ofMillis(number("--timeout", value(args, ++i), 1, 600_000));
-                default -> {
-                    if (args[i].startsWith("--")) {
-                        usage("unknown option " + args[i]);
-                    }
-                    ports.add((int) number("a port", args[i], 1, 65_535));
-                }
-            }
+        var command = new CommandLine("PortProbe [--host HOST] [--timeout MS] [PORT...]", args);
+        String host = command.text("--host", DEFAULT_HOST);
+        Duration timeout = command.millis("--timeout", DEFAULT_TIMEOUT);
+        for (String port : command.operands().isEmpty() ? List.of(String.valueOf(DEFAULT_PORT)) : command.operands()) {
+            var target = command.endpoint("a port", host + ":" + port);
+            System.out.println(CommandLine.shown(target) + "/udp " + probe(target, timeout).name().toLowerCase(Locale.ROOT).replace('_', ' '));
         }
-        if (ports.isEmpty()) {
-            ports.add(DEFAULT_PORT);
-        }
-        for (int port : ports) {
-            var target = new InetSocketAddress(host, port);
-            if (target.isUnresolved()) {
-                usage("cannot resolve the host '" + host + "'");
-            }
-            String state = probe(target, timeout).name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
-            System.out.println(target.getAddress().getHostAddress() + ":" + port + "/udp " + state);
-        }
-    }
-
-    private static String value(String[] args, int i) {
-        return i < args.length ? args[i] : usage("missing value after " + args[i - 1]);
-    }
-
-    static long number(String what, String text, long min, long max) {
-        try {
-            long number = Long.parseLong(text);
-            if (number >= min && number <= max) {
-                return number;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a number out of range
-        }
-        usage(what + " is a number from " + min + " to " + max + ", not '" + text + "'");
-        return -1;
-    }
-
-    static String usage(String problem) {
-        System.err.println("PortProbe: " + problem);
-        System.err.println("usage: PortProbe [--host HOST] [--timeout MS] [PORT...]");
-        System.exit(2);
-        return null;
     }
 }

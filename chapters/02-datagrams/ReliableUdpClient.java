@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES ../cli/CommandLine.java
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -8,6 +9,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
@@ -68,77 +70,40 @@ public class ReliableUdpClient {
         throw new UnsupportedOperationException("TODO summarize: sent, received, loss %, min/avg/max (README.md, \"Timeouts and retries\")");
     }
 
-    public static void main(String[] args) throws IOException {
-        String host = DEFAULT_HOST;
-        int port = DEFAULT_PORT;
-        int count = 5;
-        long timeoutMillis = 250;
-        int retries = 3;
-        long maxTimeoutMillis = 1_000;
-        for (int i = 0; i < args.length; i += 2) {
-            String value = i + 1 < args.length ? args[i + 1] : usage("missing value after " + args[i]);
-            switch (args[i]) {
-                case "--host" -> host = value;
-                case "--port" -> port = (int) number("--port", value, 1, 65_535);
-                case "--count" -> count = (int) number("--count", value, 1, 1_000_000);
-                case "--timeout" -> timeoutMillis = number("--timeout", value, 1, 600_000);
-                case "--retries" -> retries = (int) number("--retries", value, 0, 100);
-                case "--max-timeout" -> maxTimeoutMillis = number("--max-timeout", value, 1, 600_000);
-                default -> usage("unknown option " + args[i]);
-            }
-        }
-        var server = new InetSocketAddress(host, port);
-        if (server.isUnresolved()) {
-            usage("cannot resolve the host '" + host + "'");
-        }
-        var retry = new Retry(Duration.ofMillis(timeoutMillis), retries, Duration.ofMillis(Math.max(timeoutMillis, maxTimeoutMillis)));
-        String where = server.getAddress().getHostAddress() + ":" + port;
-        System.out.printf("PING %s over UDP: %d requests, waiting %d ms doubling up to %d ms, %d retries%n",
-                where, count, timeoutMillis, retry.maxTimeout().toMillis(), retries);
+    /** Pings {@code server} as {@code ping} does: {@code count} numbered requests, a line per reply or loss; returns the summary. */
+    static Summary ping(InetSocketAddress server, int count, Retry retry) throws IOException {
+        System.out.printf("PING %s over UDP: %d requests, waiting %d ms doubling up to %d ms, %d retries%n", CommandLine.shown(server),
+                count, retry.timeout().toMillis(), retry.maxTimeout().toMillis(), retry.retries());
         var roundTrips = new ArrayList<Duration>();
         try (var socket = new DatagramSocket()) {
             for (int sequence = 0; sequence < count; sequence++) {
-                byte[] payload = ("ping " + sequence).getBytes(StandardCharsets.UTF_8);
                 try {
-                    Reply reply = request(socket, server, sequence, payload, retry);
+                    Reply reply = request(socket, server, sequence, ("ping " + sequence).getBytes(StandardCharsets.UTF_8), retry);
                     roundTrips.add(reply.roundTrip());
-                    System.out.printf(Locale.ROOT, "reply from %s: seq=%d bytes=%d attempts=%d time=%s ms%n",
-                            where, reply.sequence(), reply.payload().length, reply.attempts(), millis(reply.roundTrip()));
+                    System.out.printf(Locale.ROOT, "reply from %s: seq=%d bytes=%d attempts=%d time=%.3f ms%n", CommandLine.shown(server),
+                            reply.sequence(), reply.payload().length, reply.attempts(), reply.roundTrip().toNanos() / 1e6);
                 } catch (SocketTimeoutException lost) {
-                    System.out.printf("no reply to seq=%d after %d attempts%n", sequence, 1 + retries);
+                    System.out.printf("no reply to seq=%d after %d attempts%n", sequence, 1 + retry.retries());
                 }
             }
         }
-        Summary summary = summarize(count, roundTrips);
-        System.out.printf("--- %s ping statistics ---%n", where);
+        return summarize(count, roundTrips);
+    }
+
+    public static void main(String[] args) throws IOException {
+        var command = new CommandLine("ReliableUdpClient [--host HOST] [--port PORT] [--count N] [--timeout MS] [--retries N] [--max-timeout MS]", args);
+        var server = command.address("--host", DEFAULT_HOST, "--port", DEFAULT_PORT);
+        int count = command.number("--count", 5, 1, 1_000_000);
+        Duration timeout = command.millis("--timeout", Duration.ofMillis(250));
+        int retries = command.number("--retries", 3, 0, 100);
+        var retry = new Retry(timeout, retries, Collections.max(List.of(timeout, command.millis("--max-timeout", Duration.ofSeconds(1)))));
+        Summary summary = ping(server, count, retry);
+        System.out.printf("--- %s ping statistics ---%n", CommandLine.shown(server));
         System.out.printf(Locale.ROOT, "%d requests sent, %d answered, %.1f%% loss%n", summary.sent(), summary.received(), summary.lossPercent());
         if (summary.received() > 0) {
-            System.out.printf("round-trip min/avg/max = %s/%s/%s ms%n", millis(summary.min()), millis(summary.avg()), millis(summary.max()));
+            System.out.printf(Locale.ROOT, "round-trip min/avg/max = %.3f/%.3f/%.3f ms%n", summary.min().toNanos() / 1e6,
+                    summary.avg().toNanos() / 1e6, summary.max().toNanos() / 1e6);
         }
         System.exit(summary.received() > 0 ? 0 : 1); // as ping does: failure only when nothing came back
-    }
-
-    private static String millis(Duration duration) {
-        return String.format(Locale.ROOT, "%.3f", duration.toNanos() / 1e6);
-    }
-
-    static long number(String option, String text, long min, long max) {
-        try {
-            long number = Long.parseLong(text);
-            if (number >= min && number <= max) {
-                return number;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a number out of range
-        }
-        usage(option + " takes a number from " + min + " to " + max + ", not '" + text + "'");
-        return -1;
-    }
-
-    static String usage(String problem) {
-        System.err.println("ReliableUdpClient: " + problem);
-        System.err.println("usage: ReliableUdpClient [--host HOST] [--port PORT] [--count N] [--timeout MS] [--retries N] [--max-timeout MS]");
-        System.exit(2);
-        return null;
     }
 }

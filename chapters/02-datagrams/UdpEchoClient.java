@@ -1,12 +1,12 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES ../cli/CommandLine.java
 
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -48,57 +48,16 @@ public class UdpEchoClient {
     }
 
     public static void main(String[] args) throws IOException {
-        String host = DEFAULT_HOST;
-        int port = DEFAULT_PORT;
-        int first = 0;
-        while (first < args.length && args[first].startsWith("--")) {
-            if (args[first].equals("--")) {
-                first++;
-                break;
-            }
-            String value = first + 1 < args.length ? args[first + 1] : usage("missing value after " + args[first]);
-            switch (args[first]) {
-                case "--host" -> host = value;
-                case "--port" -> port = port(value);
-                default -> usage("unknown option " + args[first]);
-            }
-            first += 2;
-        }
-        List<String> lines = first < args.length ? Arrays.asList(args).subList(first, args.length) : BOOK_LINES;
-        var server = new InetSocketAddress(host, port);
-        if (server.isUnresolved()) {
-            usage("cannot resolve the host '" + host + "'");
-        }
+        var command = new CommandLine("UdpEchoClient [--host HOST] [--port PORT] [LINE...]", args);
+        var server = command.address("--host", DEFAULT_HOST, "--port", DEFAULT_PORT);
+        List<String> lines = command.operands();
         try (var socket = new DatagramSocket()) {
-            for (String line : lines) {
-                System.out.println("sent     \"" + line + "\" to " + server.getHostString() + ":" + port);
-                try {
-                    System.out.println("received \"" + echo(socket, server, line, DEFAULT_TIMEOUT) + "\"");
-                } catch (SocketTimeoutException silence) {
-                    System.err.println(silence.getMessage());
-                    System.exit(1);
-                }
+            for (String line : lines.isEmpty() ? BOOK_LINES : lines) {
+                System.out.println("sent     \"" + line + "\" to " + CommandLine.shown(server));
+                System.out.println("received \"" + echo(socket, server, line, DEFAULT_TIMEOUT) + "\"");
             }
+        } catch (SocketTimeoutException silence) {
+            throw CommandLine.fatal(silence.getMessage());
         }
-    }
-
-    static int port(String text) {
-        try {
-            int port = Integer.parseInt(text);
-            if (port >= 1 && port <= 65_535) {
-                return port;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a number out of range
-        }
-        usage("--port takes a number from 1 to 65535, not '" + text + "'");
-        return -1;
-    }
-
-    static String usage(String problem) {
-        System.err.println("UdpEchoClient: " + problem);
-        System.err.println("usage: UdpEchoClient [--host HOST] [--port PORT] [LINE...]");
-        System.exit(2);
-        return null;
     }
 }

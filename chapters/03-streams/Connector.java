@@ -1,12 +1,11 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES ../cli/CommandLine.java
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
@@ -51,64 +50,15 @@ public class Connector {
     }
 
     public static void main(String[] args) throws IOException {
-        String host = DEFAULT_HOST;
-        int port = DEFAULT_PORT;
-        Duration timeout = DEFAULT_TIMEOUT;
-        InetSocketAddress source = null;
-        for (int i = 0; i < args.length; i += 2) {
-            String value = i + 1 < args.length ? args[i + 1] : usage("missing value after " + args[i]);
-            switch (args[i]) {
-                case "--host" -> host = value;
-                case "--port" -> port = port(value);
-                case "--timeout" -> timeout = timeout(value);
-                case "--source" -> source = new InetSocketAddress(value, 0);
-                default -> usage("unknown option " + args[i]);
-            }
-        }
-        try (Socket socket = connect(host, port, timeout, source)) {
-            System.out.println("Connected to " + address(socket.getRemoteSocketAddress()) + " from " + address(socket.getLocalSocketAddress()));
+        var command = new CommandLine("Connector [--host HOST] [--port PORT] [--timeout MS] [--source ADDRESS]", args);
+        String source = command.text("--source", null);
+        try (Socket socket = connect(command.text("--host", DEFAULT_HOST), command.port("--port", DEFAULT_PORT),
+                command.millis("--timeout", DEFAULT_TIMEOUT), source == null ? null : new InetSocketAddress(source, 0))) {
+            System.out.println("Connected to " + CommandLine.shown(socket.getRemoteSocketAddress()) + " from "
+                    + CommandLine.shown(socket.getLocalSocketAddress()));
         } catch (ConnectException | UnknownHostException none) {
             System.out.println(none.getMessage());
             System.exit(1);
         }
-    }
-
-    static String address(SocketAddress socketAddress) {
-        var address = (InetSocketAddress) socketAddress;
-        String host = address.getAddress().getHostAddress();
-        return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
-    }
-
-    static Duration timeout(String text) {
-        try {
-            long millis = Long.parseLong(text);
-            if (millis > 0) {
-                return Duration.ofMillis(millis);
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a number out of range
-        }
-        usage("--timeout takes a positive number of milliseconds, not '" + text + "'");
-        return null;
-    }
-
-    static int port(String text) {
-        try {
-            int port = Integer.parseInt(text);
-            if (port >= 0 && port <= 65_535) {
-                return port;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a number out of range
-        }
-        usage("--port takes a number from 0 to 65535, not '" + text + "'");
-        return -1;
-    }
-
-    static String usage(String problem) {
-        System.err.println("Connector: " + problem);
-        System.err.println("usage: Connector [--host HOST] [--port PORT] [--timeout MILLIS] [--source ADDRESS]");
-        System.exit(2);
-        return null;
     }
 }

@@ -1,12 +1,11 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES ../cli/CommandLine.java
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -46,58 +45,17 @@ public class FileSender {
     }
 
     public static void main(String[] args) throws IOException {
-        String host = DEFAULT_HOST;
-        int port = DEFAULT_PORT;
-        long offset = 0;
-        long length = -1;
-        Path file = null;
-        for (int i = 0; i < args.length; i++) {
-            String option = args[i];
-            if (!option.startsWith("--")) {
-                file = file == null ? Path.of(option) : Path.of(usage("one FILE only"));
-                continue;
-            }
-            String value = i + 1 < args.length ? args[++i] : usage("missing value after " + option);
-            switch (option) {
-                case "--host" -> host = value;
-                case "--port" -> port = (int) number("--port", value, 0, 65_535);
-                case "--offset" -> offset = number("--offset", value, 0, Long.MAX_VALUE);
-                case "--length" -> length = number("--length", value, 0, Long.MAX_VALUE);
-                default -> usage("unknown option " + option);
-            }
-        }
-        if (file == null || !Files.isRegularFile(file)) {
-            usage(file == null ? "which FILE?" : file + " is not a file");
-        }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-             SocketChannel socket = SocketChannel.open(new InetSocketAddress(host, port))) {
-            long count = length == -1 ? Math.max(0, channel.size() - offset) : length;
-            long sent = send(channel, offset, count, socket);
+        var command = new CommandLine("FileSender [--host HOST] [--port PORT] [--offset N] [--length N] FILE", args);
+        var server = command.address("--host", DEFAULT_HOST, "--port", DEFAULT_PORT);
+        long offset = command.number("--offset", 0L, 0, Long.MAX_VALUE);
+        long length = command.number("--length", -1L, 0, Long.MAX_VALUE); // -1: to the end of the file
+        Path file = command.file("FILE");
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ); SocketChannel socket = SocketChannel.open(server)) {
+            long sent = send(channel, offset, length == -1 ? Math.max(0, channel.size() - offset) : length, socket);
             socket.shutdownOutput(); // "that is all": the receiver reads end of stream
-            System.out.println("Sent " + sent + " bytes of " + file + " (from byte " + offset + ") to " + host + ":" + port);
+            System.out.println("Sent " + sent + " bytes of " + file + " (from byte " + offset + ") to " + CommandLine.shown(server));
         } catch (IllegalArgumentException badRange) {
-            System.err.println("FileSender: " + badRange.getMessage());
-            System.exit(2);
+            throw command.fail(badRange.getMessage());
         }
-    }
-
-    static long number(String option, String text, long min, long max) {
-        try {
-            long number = Long.parseLong(text);
-            if (number >= min && number <= max) {
-                return number;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a number out of range
-        }
-        usage(option + " takes a number from " + min + " to " + max + ", not '" + text + "'");
-        return -1;
-    }
-
-    static String usage(String problem) {
-        System.err.println("FileSender: " + problem);
-        System.err.println("usage: FileSender [--host HOST] [--port PORT] [--offset N] [--length N] FILE");
-        System.exit(2);
-        return null;
     }
 }

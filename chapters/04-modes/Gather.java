@@ -1,9 +1,9 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES ../cli/CommandLine.java
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ScatteringByteChannel;
@@ -46,45 +46,17 @@ public class Gather {
     }
 
     public static void main(String[] args) throws IOException {
-        String host = DEFAULT_HOST;
-        int port = DEFAULT_PORT;
-        String text = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--host" -> host = i + 1 < args.length ? args[++i] : usage("missing value after --host");
-                case "--port" -> port = port(i + 1 < args.length ? args[++i] : usage("missing value after --port"));
-                default -> text = text == null && !args[i].startsWith("--") ? args[i] : usage("unexpected " + args[i]);
-            }
+        var command = new CommandLine("Gather [--host HOST] [--port PORT] TEXT", args);
+        var server = command.address("--host", DEFAULT_HOST, "--port", DEFAULT_PORT);
+        if (command.operands().size() != 1) {
+            throw command.fail("name one TEXT (in quotes if it has spaces)");
         }
-        if (text == null) {
-            usage("which TEXT?");
-        }
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        byte[] body = command.operands().getFirst().getBytes(StandardCharsets.UTF_8);
         ByteBuffer header = ByteBuffer.allocate(4).putInt(body.length).flip(); // the body's length, big-endian
-        try (var channel = SocketChannel.open(new InetSocketAddress(host, port))) {
+        try (var channel = SocketChannel.open(server)) {
             long sent = send(channel, header, ByteBuffer.wrap(body));
             channel.shutdownOutput();
             System.out.println("Sent " + sent + " bytes: a 4-byte header (" + body.length + ") and the body");
         }
-    }
-
-    static int port(String text) {
-        try {
-            int port = Integer.parseInt(text);
-            if (port >= 0 && port <= 65_535) {
-                return port;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a number out of range
-        }
-        usage("--port takes a number from 0 to 65535, not '" + text + "'");
-        return -1;
-    }
-
-    static String usage(String problem) {
-        System.err.println("Gather: " + problem);
-        System.err.println("usage: Gather [--host HOST] [--port PORT] TEXT");
-        System.exit(2);
-        return null;
     }
 }

@@ -1,8 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES ../cli/CommandLine.java
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 
 /**
@@ -38,41 +38,11 @@ public class SelectorEchoServer {
     }
 
     public static void main(String[] args) throws IOException {
-        String host = DEFAULT_HOST;
-        int port = DEFAULT_PORT;
-        for (int i = 0; i < args.length; i += 2) {
-            String value = i + 1 < args.length ? args[i + 1] : usage("missing value after " + args[i]);
-            switch (args[i]) {
-                case "--host" -> host = value;
-                case "--port" -> port = port(value);
-                default -> usage("unknown option " + args[i]);
-            }
-        }
+        var address = new CommandLine("SelectorEchoServer [--host HOST] [--port PORT]", args).address("--host", DEFAULT_HOST, "--port", DEFAULT_PORT);
         try (var listener = ServerSocketChannel.open()) {
-            listener.bind(new InetSocketAddress(host, port), BACKLOG);
-            var bound = (InetSocketAddress) listener.getLocalAddress();
-            System.out.println("Serving at " + bound.getAddress().getHostAddress() + ":" + bound.getPort() + " on one thread");
+            listener.bind(address, BACKLOG);
+            CommandLine.serving(listener.getLocalAddress());
             serve(listener);
         }
-    }
-
-    static int port(String text) {
-        try {
-            int port = Integer.parseInt(text);
-            if (port >= 0 && port <= 65_535) {
-                return port;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a number out of range
-        }
-        usage("--port takes a number from 0 to 65535, not '" + text + "'");
-        return -1;
-    }
-
-    static String usage(String problem) {
-        System.err.println("SelectorEchoServer: " + problem);
-        System.err.println("usage: SelectorEchoServer [--host HOST] [--port PORT]");
-        System.exit(2);
-        return null;
     }
 }

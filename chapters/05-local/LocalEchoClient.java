@@ -1,11 +1,11 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES ../cli/CommandLine.java
 
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -47,35 +47,6 @@ public class LocalEchoClient {
         throw new UnsupportedOperationException("TODO echoAll: one connection, every line, bounded in time (README.md, \"No read timeout\")");
     }
 
-    public static void main(String[] args) {
-        Path path = DEFAULT_PATH;
-        int i = 0;
-        while (i < args.length && args[i].startsWith("--")) {
-            if (args[i].equals("--")) {
-                i++; // what follows "--" are lines, even if they start with "--"
-                break;
-            }
-            String value = i + 1 < args.length ? args[i + 1] : usage("missing value after " + args[i]);
-            switch (args[i]) {
-                case "--path" -> path = Path.of(value);
-                default -> usage("unknown option " + args[i]);
-            }
-            i += 2;
-        }
-        List<String> lines = i < args.length ? List.of(args).subList(i, args.length) : LINES;
-        try {
-            List<String> echoes = echoAll(path, lines, TIMEOUT);
-            for (int line = 0; line < lines.size(); line++) {
-                System.out.println("SENT " + shown(lines.get(line)));
-                System.out.println("RCVD " + shown(echoes.get(line)));
-            }
-            System.out.println("Disconnected from " + path);
-        } catch (IOException e) {
-            System.err.println(problem(e, path));
-            System.exit(1);
-        }
-    }
-
     /** One sentence that says what went wrong, in the terms of the conversation. */
     static String problem(IOException e, Path path) {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
@@ -90,14 +61,18 @@ public class LocalEchoClient {
         };
     }
 
-    static String shown(String line) {
-        return "\"" + line + "\" (" + line.getBytes(StandardCharsets.UTF_8).length + " bytes)";
-    }
-
-    static String usage(String problem) {
-        System.err.println("LocalEchoClient: " + problem);
-        System.err.println("usage: LocalEchoClient [--path FILE] [LINE...]");
-        System.exit(2);
-        return null;
+    public static void main(String[] args) {
+        var command = new CommandLine("LocalEchoClient [--path FILE] [LINE...]", args);
+        Path path = command.path("--path", DEFAULT_PATH);
+        List<String> lines = command.operands().isEmpty() ? LINES : command.operands();
+        try {
+            List<String> echoes = echoAll(path, lines, TIMEOUT);
+            for (int line = 0; line < lines.size(); line++) {
+                System.out.println("SENT \"" + lines.get(line) + "\"\nRCVD \"" + echoes.get(line) + "\"");
+            }
+            System.out.println("Disconnected from " + path);
+        } catch (IOException e) {
+            throw CommandLine.fatal(problem(e, path));
+        }
     }
 }

@@ -1,11 +1,11 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES TlsContexts.java ../cli/CommandLine.java
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
@@ -48,7 +48,7 @@ public class StartTls {
         // TODO Accept until the listener is closed (then return quietly; a failed accept() on an open listener is no reason
         //  to stop); on each connection's own thread, under one deadline timer for the plain text and the handshake: greet,
         //  answer each line but STARTTLS with 530, answer STARTTLS with 220, then upgrade the same socket as the TLS server
-        //  and echo. See "Upgrading a connection" in README.md.
+        //  and echo. See "Upgrading a connection" in README.md. (main needs your TlsContexts.java: do that exercise first.)
         throw new UnsupportedOperationException("TODO serve: greet, wait for STARTTLS, upgrade, echo (README.md, \"Upgrading a connection\")");
     }
 
@@ -78,100 +78,28 @@ public class StartTls {
         throw new UnsupportedOperationException("TODO echoAll: the echo after STARTTLS (README.md, \"Never fall back\")");
     }
 
-    /** A client context trusting {@code caFile}'s CAs, or the JDK's when it is null (the script's own copy of TlsContexts'). */
-    static SSLContext clientContext(Path caFile) throws IOException, GeneralSecurityException {
-        // TODO Copy your TlsContexts.clientContext here (a script stands alone). See "Contexts from files" in README.md.
-        throw new UnsupportedOperationException("TODO clientContext: copy TlsContexts.clientContext (README.md, \"Contexts from files\")");
-    }
-
-    /** A server context from a PEM chain and a PKCS#8 PEM key (the script's own copy of TlsContexts'). */
-    static SSLContext serverContext(Path certFile, Path keyFile) throws IOException, GeneralSecurityException {
-        // TODO Copy your TlsContexts.serverContext here (a script stands alone). See "Contexts from files" in README.md.
-        throw new UnsupportedOperationException("TODO serverContext: copy TlsContexts.serverContext (README.md, \"Contexts from files\")");
-    }
-
-    public static void main(String[] args) throws IOException {
-        boolean serving = false;
-        Path caFile = null;
-        Path certFile = null;
-        Path keyFile = null;
-        String serverName = null;
-        String host = DEFAULT_HOST;
-        int port = DEFAULT_PORT;
-        int i = 0;
-        while (i < args.length && args[i].startsWith("--")) {
-            if (args[i].equals("--")) {
-                i++;
-                break;
+    public static void main(String[] args) throws IOException, GeneralSecurityException {
+        var command = new CommandLine("StartTls [--serve --certfile FILE --keyfile FILE] [--cafile FILE] [--server-name NAME] [--host HOST] [--port PORT] [LINE...]", args);
+        var address = command.address("--host", DEFAULT_HOST, "--port", DEFAULT_PORT);
+        if (command.flag("--serve")) { // the server's certificate and key, read by your TlsContexts.java
+            if (command.path("--certfile", null) == null || command.path("--keyfile", null) == null) {
+                throw command.fail("--serve needs --certfile and --keyfile");
             }
-            if (args[i].equals("--serve")) {
-                serving = true;
-                i++;
-                continue;
-            }
-            String value = i + 1 < args.length ? args[i + 1] : usage("missing value after " + args[i]);
-            switch (args[i]) {
-                case "--cafile" -> caFile = Path.of(value);
-                case "--certfile" -> certFile = Path.of(value);
-                case "--keyfile" -> keyFile = Path.of(value);
-                case "--server-name" -> serverName = value;
-                case "--host" -> host = value;
-                case "--port" -> port = port(value);
-                default -> usage("unknown option " + args[i]);
-            }
-            i += 2;
-        }
-        if (serving && (certFile == null || keyFile == null)) {
-            usage("--serve needs --certfile and --keyfile");
-        }
-        SSLContext context;
-        try {
-            context = serving ? serverContext(certFile, keyFile) : clientContext(caFile);
-        } catch (IOException | GeneralSecurityException e) {
-            System.err.println("StartTls: cannot load the " + (serving ? "server's certificate and key" : "CA file") + ": " + e.getMessage());
-            System.exit(2);
+            var listener = new ServerSocket(address.getPort(), 50, address.getAddress());
+            CommandLine.serving(listener.getLocalSocketAddress());
+            serve(listener, TlsContexts.serverContext(command.path("--certfile", null), command.path("--keyfile", null), null), TIMEOUT);
             return;
         }
-        if (serving) {
-            var listener = new ServerSocket();
-            listener.bind(new InetSocketAddress(host, port));
-            System.out.println("Serving at " + listener.getInetAddress().getHostAddress() + ":" + listener.getLocalPort());
-            serve(listener, context, TIMEOUT);
-            return;
-        }
-        List<String> lines = i < args.length ? List.of(args).subList(i, args.length) : List.of("Hello over STARTTLS, £€");
-        String where = host + ":" + port;
+        List<String> lines = command.operands().isEmpty() ? List.of("Hello over STARTTLS, £€") : command.operands();
         try {
-            List<String> echoes = echoAll(context, new InetSocketAddress(host, port), serverName == null ? host : serverName, lines, TIMEOUT);
+            SSLContext context = TlsContexts.clientContext(command.path("--cafile", null));
+            List<String> echoes = echoAll(context, address, command.text("--server-name", command.text("--host", DEFAULT_HOST)), lines, TIMEOUT);
             for (int line = 0; line < lines.size(); line++) {
-                System.out.println("SENT " + lines.get(line));
-                System.out.println("RCVD " + echoes.get(line));
+                System.out.println("SENT " + lines.get(line) + "\nRCVD " + echoes.get(line));
             }
-            System.out.println("Disconnected from " + where);
+            System.out.println("Disconnected from " + CommandLine.shown(address));
         } catch (IOException e) {
-            System.err.println("StartTls: no secure conversation with " + where + ": " + e.getMessage());
-            System.exit(1);
+            throw CommandLine.fatal("StartTls: no secure conversation with " + CommandLine.shown(address) + ": " + e.getMessage());
         }
-    }
-
-    static int port(String text) {
-        try {
-            int port = Integer.parseInt(text);
-            if (port >= 0 && port <= 65_535) {
-                return port;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a number out of range
-        }
-        usage("--port takes a number from 0 to 65535, not '" + text + "'");
-        return -1;
-    }
-
-    static String usage(String problem) {
-        System.err.println("StartTls: " + problem);
-        System.err.println("usage: StartTls --serve --certfile F --keyfile F [--host HOST] [--port PORT]");
-        System.err.println("       StartTls [--cafile F] [--server-name NAME] [--host HOST] [--port PORT] [LINE...]");
-        System.exit(2);
-        return null;
     }
 }

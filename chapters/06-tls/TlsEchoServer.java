@@ -1,8 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES TlsContexts.java ../cli/CommandLine.java
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -39,81 +39,21 @@ public class TlsEchoServer {
         //  listener is no reason to stop); on each connection's own thread, wrap it in TLS as the server, TLS 1.2 and up, a
         //  client certificate demanded when asked, the whole handshake within its deadline (a timer, not a read timeout);
         //  greet an authenticated client, then echo. See "The server wraps what it accepts" and "Deadlines" in README.md.
+        //  (main needs your TlsContexts.java: do that exercise first.)
         throw new UnsupportedOperationException("TODO serve: TLS on each accepted connection (README.md, \"The server wraps what it accepts\")");
     }
 
-    /**
-     * A server context from a PEM chain and a PKCS#8 PEM key, verifying client certificates
-     * against {@code clientCaFile} when it is given. (A script stands alone, so it carries its own
-     * copy of TlsContexts.serverContext.)
-     */
-    static SSLContext context(Path certFile, Path keyFile, Path clientCaFile) throws IOException, GeneralSecurityException {
-        // TODO Copy your TlsContexts.serverContext here (a script stands alone, with no other file to call).
-        //  See "Contexts from files" in README.md.
-        throw new UnsupportedOperationException("TODO context: copy TlsContexts.serverContext (README.md, \"Contexts from files\")");
-    }
-
-    public static void main(String[] args) throws IOException {
-        String host = DEFAULT_HOST;
-        int port = DEFAULT_PORT;
-        Path certFile = null;
-        Path keyFile = null;
-        Path caFile = null;
-        boolean requireClientCert = false;
-        for (int i = 0; i < args.length; i += 2) {
-            if (args[i].equals("--require-client-cert")) {
-                requireClientCert = true;
-                i--; // a flag: no value follows
-                continue;
-            }
-            String value = i + 1 < args.length ? args[i + 1] : usage("missing value after " + args[i]);
-            switch (args[i]) {
-                case "--certfile" -> certFile = Path.of(value);
-                case "--keyfile" -> keyFile = Path.of(value);
-                case "--cafile" -> caFile = Path.of(value);
-                case "--host" -> host = value;
-                case "--port" -> port = port(value);
-                default -> usage("unknown option " + args[i]);
-            }
+    public static void main(String[] args) throws IOException, GeneralSecurityException {
+        var command = new CommandLine("TlsEchoServer --certfile FILE --keyfile FILE [--cafile FILE --require-client-cert] [--host HOST] [--port PORT]", args);
+        var address = command.address("--host", DEFAULT_HOST, "--port", DEFAULT_PORT);
+        Path certFile = command.path("--certfile", null), keyFile = command.path("--keyfile", null), caFile = command.path("--cafile", null);
+        if (certFile == null || keyFile == null || command.flag("--require-client-cert") != (caFile != null)) {
+            throw command.fail("--certfile and --keyfile prove who the server is; --require-client-cert goes with --cafile, the clients' CA");
         }
-        if (certFile == null || keyFile == null) {
-            usage("--certfile and --keyfile are needed: the server must prove who it is");
-        }
-        if (requireClientCert != (caFile != null)) {
-            usage("--require-client-cert and --cafile (the CA of the client certificates) go together");
-        }
-        SSLContext context;
-        try {
-            context = context(certFile, keyFile, caFile);
-        } catch (IOException | GeneralSecurityException e) {
-            System.err.println("TlsEchoServer: cannot load the server's certificate and key: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
+        SSLContext context = TlsContexts.serverContext(certFile, keyFile, caFile); // your TlsContexts.java
         var listener = new ServerSocket(); // a plain listener: only the accepted connections speak TLS
-        listener.bind(new InetSocketAddress(host, port));
-        System.out.println("Serving at " + listener.getInetAddress().getHostAddress() + ":" + listener.getLocalPort());
-        System.out.println("(" + (requireClientCert ? "client certificates from " + caFile + " required; " : "") + "Ctrl-C stops)");
-        serve(listener, context, requireClientCert, HANDSHAKE_TIMEOUT);
-    }
-
-    static int port(String text) {
-        try {
-            int port = Integer.parseInt(text);
-            if (port >= 0 && port <= 65_535) {
-                return port;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a number out of range
-        }
-        usage("--port takes a number from 0 to 65535, not '" + text + "'");
-        return -1;
-    }
-
-    static String usage(String problem) {
-        System.err.println("TlsEchoServer: " + problem);
-        System.err.println("usage: TlsEchoServer --certfile F --keyfile F [--cafile F --require-client-cert] [--host HOST] [--port PORT]");
-        System.exit(2);
-        return null;
+        listener.bind(address);
+        CommandLine.serving(listener.getLocalSocketAddress());
+        serve(listener, context, command.flag("--require-client-cert"), HANDSHAKE_TIMEOUT);
     }
 }

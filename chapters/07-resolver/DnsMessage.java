@@ -1,10 +1,12 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES ../cli/CommandLine.java
 
 import java.net.InetAddress;
 import java.net.ProtocolException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The DNS message on the wire: a query encoded to bytes, and a response decoded from them.
@@ -74,64 +76,16 @@ public class DnsMessage {
     }
 
     public static void main(String[] args) throws ProtocolException {
-        String name = null;
-        int type = A;
-        int id = 0x1234;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--type" -> type = type(i + 1 < args.length ? args[++i] : usage("missing value after --type"));
-                case "--id" -> id = id(i + 1 < args.length ? args[++i] : usage("missing value after --id"));
-                default -> {
-                    if (args[i].startsWith("--") || name != null) {
-                        usage("unexpected argument " + args[i]);
-                    }
-                    name = args[i];
-                }
-            }
-        }
-        if (name == null) {
-            usage("missing NAME");
-        }
+        var command = new CommandLine("DnsMessage NAME [--type TYPE] [--id ID]\n(TYPE: A, AAAA or CNAME; ID: 0 to 65535)", args);
+        int type = command.choice("--type", A, Map.of("A", A, "AAAA", AAAA, "CNAME", CNAME));
+        int id = command.number("--id", 0x1234, 0, 0xFFFF);
         byte[] query;
         try {
-            query = encodeQuery(id, name, type);
+            query = encodeQuery(id, command.operand("NAME"), type);
         } catch (IllegalArgumentException e) {
-            usage(e.getMessage());
-            return;
+            throw command.fail(e.getMessage());
         }
         System.out.println("query (" + query.length + " bytes): " + HexFormat.ofDelimiter(" ").formatHex(query));
         System.out.println("decoded: " + decode(query));
-    }
-
-    static int type(String text) {
-        return switch (text.toUpperCase(java.util.Locale.ROOT)) {
-            case "A" -> A;
-            case "AAAA" -> AAAA;
-            case "CNAME" -> CNAME;
-            default -> {
-                usage("--type takes A, AAAA or CNAME, not '" + text + "'");
-                yield -1;
-            }
-        };
-    }
-
-    static int id(String text) {
-        try {
-            int id = Integer.parseInt(text);
-            if (id >= 0 && id <= 0xFFFF) {
-                return id;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a number out of range
-        }
-        usage("--id takes a number from 0 to 65535, not '" + text + "'");
-        return -1;
-    }
-
-    static String usage(String problem) {
-        System.err.println("DnsMessage: " + problem);
-        System.err.println("usage: DnsMessage NAME [--type A|AAAA|CNAME] [--id ID]");
-        System.exit(2);
-        return null;
     }
 }

@@ -1,14 +1,15 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES ../cli/CommandLine.java
 
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The resolver functions of the book on the JDK: all addresses of a name (getaddrinfo), the first
@@ -79,75 +80,34 @@ public class Lookup {
         throw new UnsupportedOperationException("TODO numeric: the numeric host and port (README.md, \"The resolver functions\")");
     }
 
+    /** Only numbers are accepted: a name here would be resolved first, which is not the point of reverse. */
+    static InetAddress literal(CommandLine command, String text) throws UnknownHostException {
+        if (!text.matches("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*")) {
+            throw command.fail("reverse takes an IPv4 or IPv6 address, not '" + text + "'");
+        }
+        return InetAddress.getByName(text);
+    }
+
     public static void main(String[] args) {
-        if (args.length < 2) {
-            usage("missing command or argument");
+        var command = new CommandLine("Lookup addresses NAME [--family FAMILY] | first-ipv4 NAME | reverse ADDRESS | fqdn NAME | numeric HOST PORT\n"
+                + "(FAMILY: ipv4 or ipv6; the system's resolver answers: try -Djdk.net.hosts.file=FILE)", args);
+        var family = command.choice("--family", null, Map.of("ipv4", StandardProtocolFamily.INET, "ipv6", StandardProtocolFamily.INET6));
+        List<String> words = command.operands();
+        if (words.size() != (words.size() > 0 && words.getFirst().equals("numeric") ? 3 : 2)) {
+            throw command.fail("a command and its " + (words.size() > 0 && words.getFirst().equals("numeric") ? "HOST PORT" : "argument"));
         }
         try {
-            switch (args[0]) {
-                case "addresses" -> {
-                    ProtocolFamily family = args.length == 4 && args[2].equals("--family") ? family(args[3])
-                            : args.length == 2 ? null : usage("addresses takes NAME [--family ipv4|ipv6]");
-                    addresses(args[1], family).forEach(address -> System.out.println(address.getHostAddress()));
-                }
-                case "first-ipv4" -> System.out.println(firstIpv4(one(args)).getHostAddress());
-                case "reverse" -> System.out.println(reverse(literal(one(args))));
-                case "fqdn" -> System.out.println(fullyQualified(one(args)));
-                case "numeric" -> {
-                    if (args.length != 3) {
-                        usage("numeric takes HOST PORT");
-                    }
-                    var address = new InetSocketAddress(args[1], port(args[2]));
-                    if (address.isUnresolved()) {
-                        throw new UnknownHostException(args[1]);
-                    }
-                    System.out.println(numeric(address));
-                }
-                default -> usage("unknown command " + args[0]);
+            switch (words.getFirst()) {
+                case "addresses" -> addresses(words.get(1), family).forEach(address -> System.out.println(address.getHostAddress()));
+                case "first-ipv4" -> System.out.println(firstIpv4(words.get(1)).getHostAddress());
+                case "reverse" -> System.out.println(reverse(literal(command, words.get(1))));
+                case "fqdn" -> System.out.println(fullyQualified(words.get(1)));
+                case "numeric" -> System.out.println(numeric(new InetSocketAddress(InetAddress.getByName(words.get(1)), (int) command.number("PORT", words.get(2), 0, 65_535))));
+                default -> throw command.fail("unknown command " + words.getFirst());
             }
         } catch (UnknownHostException unknown) {
             System.out.println("unknown host: " + unknown.getMessage());
             System.exit(1);
         }
-    }
-
-    static String one(String[] args) {
-        return args.length == 2 ? args[1] : usage(args[0] + " takes one argument");
-    }
-
-    static InetAddress literal(String text) throws UnknownHostException {
-        // Only numbers are accepted: a name here would be resolved first, which is not the point.
-        if (!text.matches("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*")) {
-            usage("reverse takes an IPv4 or IPv6 address, not '" + text + "'");
-        }
-        return InetAddress.getByName(text);
-    }
-
-    static ProtocolFamily family(String text) {
-        return switch (text) {
-            case "ipv4" -> StandardProtocolFamily.INET;
-            case "ipv6" -> StandardProtocolFamily.INET6;
-            default -> usage("--family takes ipv4 or ipv6, not '" + text + "'");
-        };
-    }
-
-    static int port(String text) {
-        try {
-            int port = Integer.parseInt(text);
-            if (port >= 0 && port <= 65_535) {
-                return port;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a number out of range
-        }
-        usage("the port is a number from 0 to 65535, not '" + text + "'");
-        return -1;
-    }
-
-    static <T> T usage(String problem) {
-        System.err.println("Lookup: " + problem);
-        System.err.println("usage: Lookup addresses NAME [--family ipv4|ipv6] | first-ipv4 NAME | reverse ADDRESS | fqdn NAME | numeric HOST PORT");
-        System.exit(2);
-        return null;
     }
 }

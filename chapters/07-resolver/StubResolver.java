@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES ../cli/CommandLine.java
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -8,7 +9,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 
 /**
  * A DNS stub resolver: it asks one configured server, over UDP with a timeout and retries, and
@@ -61,92 +62,21 @@ public class StubResolver {
     }
 
     public static void main(String[] args) {
-        InetSocketAddress server = null;
-        String name = null;
-        int type = A;
-        Duration timeout = Duration.ofMillis(1000);
-        int retries = 2;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--server" -> server = server(value(args, ++i));
-                case "--type" -> type = type(value(args, ++i));
-                case "--timeout" -> timeout = Duration.ofMillis(number(value(args, ++i), "--timeout", 1, 60_000));
-                case "--retries" -> retries = number(value(args, ++i), "--retries", 0, 10);
-                default -> {
-                    if (args[i].startsWith("--") || name != null) {
-                        usage("unexpected argument " + args[i]);
-                    }
-                    name = args[i];
-                }
-            }
-        }
-        if (server == null || name == null) {
-            usage(server == null ? "missing --server HOST:PORT" : "missing NAME");
-        }
+        var command = new CommandLine("StubResolver --server HOST:PORT NAME [--type TYPE] [--timeout MS] [--retries N]\n(TYPE: A or AAAA)", args);
+        InetSocketAddress server = command.endpoint("--server", command.required("--server"));
+        String name = command.operand("NAME");
+        int type = command.choice("--type", A, Map.of("A", A, "AAAA", AAAA));
         String typeName = type == A ? "A" : "AAAA";
-        System.out.println(";; " + name + " " + typeName + " from " + server.getHostString() + ":" + server.getPort());
+        System.out.println(";; " + name + " " + typeName + " from " + CommandLine.shown(server));
         try {
-            List<InetAddress> addresses = resolve(server, name, type, timeout, retries);
+            List<InetAddress> addresses = resolve(server, name, type, command.millis("--timeout", Duration.ofSeconds(1)), command.number("--retries", 2, 0, 10));
             if (addresses.isEmpty()) {
                 System.out.println(";; no " + typeName + " records for " + name);
             }
-            for (InetAddress address : addresses) {
-                System.out.println(name + "\t" + typeName + "\t" + address.getHostAddress());
-            }
-        } catch (UnknownHostException noSuchName) {
-            System.out.println(";; NXDOMAIN: " + noSuchName.getMessage());
-            System.exit(1);
+            addresses.forEach(address -> System.out.println(name + "\t" + typeName + "\t" + address.getHostAddress()));
         } catch (IOException failed) {
-            System.out.println(";; " + failed.getClass().getSimpleName() + ": " + failed.getMessage());
+            System.out.println(failed instanceof UnknownHostException ? ";; NXDOMAIN: " + failed.getMessage() : ";; " + failed.getClass().getSimpleName() + ": " + failed.getMessage());
             System.exit(1);
         }
-    }
-
-    static String value(String[] args, int i) {
-        return i < args.length ? args[i] : usage("missing value after " + args[i - 1]);
-    }
-
-    static InetSocketAddress server(String text) {
-        int colon = text.lastIndexOf(':');
-        if (colon <= 0) {
-            usage("--server takes HOST:PORT, not '" + text + "'");
-        }
-        String host = text.substring(0, colon).replace("[", "").replace("]", "");
-        var address = new InetSocketAddress(host, number(text.substring(colon + 1), "the port of --server", 1, 65_535));
-        if (address.isUnresolved()) {
-            usage("cannot resolve the server's host '" + host + "'");
-        }
-        return address;
-    }
-
-    static int type(String text) {
-        return switch (text.toUpperCase(Locale.ROOT)) {
-            case "A" -> A;
-            case "AAAA" -> AAAA;
-            default -> {
-                usage("--type takes A or AAAA, not '" + text + "'");
-                yield -1;
-            }
-        };
-    }
-
-    static int number(String text, String what, int min, int max) {
-        try {
-            int value = Integer.parseInt(text);
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a number out of range
-        }
-        usage(what + " takes a number from " + min + " to " + max + ", not '" + text + "'");
-        return -1;
-    }
-
-    static String usage(String problem) {
-        System.err.println("StubResolver: " + problem);
-        System.err.println("usage: StubResolver --server HOST:PORT NAME [--type A|AAAA] [--timeout MS] [--retries N]");
-        System.exit(2);
-        return null;
     }
 }

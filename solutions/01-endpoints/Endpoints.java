@@ -1,14 +1,13 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES ../cli/CommandLine.java
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -190,54 +189,27 @@ public class Endpoints {
         return new IllegalArgumentException("'" + text + "': " + what);
     }
 
+    /** What an endpoint is, in one line: its family, the endpoint written back, and an IPv6 scope if it has one. */
+    static String described(InetSocketAddress address) {
+        String scope = address.getAddress() instanceof Inet6Address six && six.getScopeId() != 0 ? " (scope id " + six.getScopeId() + ")" : "";
+        return family(address).map(Enum::name).orElse("unresolved name") + " " + format(address) + scope;
+    }
+
     public static void main(String[] args) {
-        int defaultPort = DEFAULT_PORT;
-        List<String> endpoints = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--port")) {
-                defaultPort = portOption(i + 1 < args.length ? args[++i] : usage("missing value after --port"));
-            } else if (args[i].startsWith("--")) {
-                usage("unknown option " + args[i]);
-            } else {
-                endpoints.add(args[i]);
-            }
-        }
-        if (endpoints.isEmpty()) {
-            usage("no endpoint to read");
+        var command = new CommandLine("Endpoints [--port DEFAULT_PORT] ENDPOINT...\n(e.g. 127.0.0.1:8881 '[::1]:8881' localhost)", args);
+        int defaultPort = command.port("--port", DEFAULT_PORT);
+        if (command.operands().isEmpty()) {
+            throw command.fail("no endpoint to read");
         }
         boolean allRead = true;
-        for (String text : endpoints) {
+        for (String text : command.operands()) {
             try {
-                InetSocketAddress address = parse(text, defaultPort);
-                String family = family(address).map(Enum::name).orElse("unresolved name");
-                String scope = address.getAddress() instanceof Inet6Address six && six.getScopeId() != 0
-                        ? " (scope id " + six.getScopeId() + ")" : "";
-                System.out.println(text + " -> " + family + " " + format(address) + scope);
+                System.out.println(text + " -> " + described(parse(text, defaultPort)));
             } catch (IllegalArgumentException e) {
                 System.out.println(text + " -> error: " + e.getMessage());
                 allRead = false;
             }
         }
         System.exit(allRead ? 0 : 1);
-    }
-
-    static int portOption(String text) {
-        try {
-            int port = Integer.parseInt(text);
-            if (port >= 0 && port <= 65_535) {
-                return port;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a number out of range
-        }
-        usage("--port takes a number from 0 to 65535, not '" + text + "'");
-        return -1;
-    }
-
-    static String usage(String problem) {
-        System.err.println("Endpoints: " + problem);
-        System.err.println("usage: Endpoints [--port DEFAULT_PORT] ENDPOINT...   (e.g. 127.0.0.1:8881 '[::1]:8881' localhost)");
-        System.exit(2);
-        return null;
     }
 }

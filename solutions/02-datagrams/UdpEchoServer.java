@@ -1,10 +1,10 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES ../cli/CommandLine.java
 
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
 import java.net.SocketException;
 
 /**
@@ -49,54 +49,11 @@ public class UdpEchoServer {
     }
 
     public static void main(String[] args) throws IOException {
-        String host = DEFAULT_HOST;
-        int port = DEFAULT_PORT;
-        for (int i = 0; i < args.length; i += 2) {
-            String value = i + 1 < args.length ? args[i + 1] : usage("missing value after " + args[i]);
-            switch (args[i]) {
-                case "--host" -> host = value;
-                case "--port" -> port = port(value);
-                default -> usage("unknown option " + args[i]);
-            }
-        }
-        var address = new InetSocketAddress(host, port);
-        if (address.isUnresolved()) {
-            usage("cannot resolve the host '" + host + "'");
-        }
-        try (var socket = bind(address)) {
-            System.out.println("Serving at " + socket.getLocalAddress().getHostAddress() + ":" + socket.getLocalPort());
+        var command = new CommandLine("UdpEchoServer [--host HOST] [--port PORT]", args);
+        var address = command.address("--host", DEFAULT_HOST, "--port", DEFAULT_PORT);
+        try (var socket = new DatagramSocket(address)) {
+            CommandLine.serving(socket.getLocalSocketAddress());
             serve(socket);
         }
-    }
-
-    /** A socket bound to {@code address}, or one line saying why there is none (often: another server has the port). */
-    static DatagramSocket bind(InetSocketAddress address) {
-        try {
-            return new DatagramSocket(address);
-        } catch (SocketException e) {
-            System.err.println("UdpEchoServer: cannot bind " + address.getHostString() + ":" + address.getPort() + ": " + e.getMessage());
-            System.exit(1);
-            return null;
-        }
-    }
-
-    static int port(String text) {
-        try {
-            int port = Integer.parseInt(text);
-            if (port >= 0 && port <= 65_535) {
-                return port;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a number out of range
-        }
-        usage("--port takes a number from 0 to 65535, not '" + text + "'");
-        return -1;
-    }
-
-    static String usage(String problem) {
-        System.err.println("UdpEchoServer: " + problem);
-        System.err.println("usage: UdpEchoServer [--host HOST] [--port PORT]");
-        System.exit(2);
-        return null;
     }
 }

@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES ../cli/CommandLine.java
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -7,7 +8,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -120,89 +120,33 @@ public class Framing {
         return new String(bytes, 0, length, StandardCharsets.UTF_8);
     }
 
-    public static void main(String[] args) throws IOException {
-        String host = DEFAULT_HOST;
-        int port = DEFAULT_PORT;
-        boolean lines = false;
-        int max = DEFAULT_MAX;
-        for (int i = 0; i < args.length; i += 2) {
-            if (args[i].equals("--lines")) {
-                lines = true;
-                i--; // a flag: no value follows
-                continue;
-            }
-            String value = i + 1 < args.length ? args[i + 1] : usage("missing value after " + args[i]);
-            switch (args[i]) {
-                case "--host" -> host = value;
-                case "--port" -> port = port(value);
-                case "--max" -> max = max(value);
-                default -> usage("unknown option " + args[i]);
-            }
+    /** Prints each frame (or line, with {@code lines}) of one connection, then why the connection ended. */
+    static void printFrames(InputStream in, boolean lines, int max) throws IOException {
+        for (byte[] frame; (frame = lines ? bytesOf(readLine(in, max)) : readFrame(in, max)) != null; ) {
+            System.out.println((lines ? "line: " : "frame of " + frame.length + " bytes: ") + new String(frame, StandardCharsets.UTF_8));
         }
+        System.out.println("end of stream between frames: no more frames");
+    }
+
+    private static byte[] bytesOf(String line) {
+        return line == null ? null : line.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static void main(String[] args) throws IOException {
+        var command = new CommandLine("Framing [--host HOST] [--port PORT] [--max BYTES] [--lines]", args);
+        var address = command.address("--host", DEFAULT_HOST, "--port", DEFAULT_PORT);
+        int max = command.number("--max", DEFAULT_MAX, 0, Integer.MAX_VALUE);
         try (var listener = new ServerSocket()) {
-            listener.bind(new InetSocketAddress(host, port));
-            System.out.println("Serving at " + listener.getInetAddress().getHostAddress() + ":" + listener.getLocalPort());
+            listener.bind(address);
+            CommandLine.serving(listener.getLocalSocketAddress());
             while (true) {
                 try (Socket peer = listener.accept(); InputStream in = new BufferedInputStream(peer.getInputStream())) {
                     System.out.println("Connection from " + peer.getRemoteSocketAddress());
-                    printFrames(in, lines, max);
+                    printFrames(in, command.flag("--lines"), max);
                 } catch (IOException broken) {
                     System.out.println(broken);
                 }
             }
         }
-    }
-
-    /** Prints each frame of one connection, then why the connection ended. */
-    static void printFrames(InputStream in, boolean lines, int max) throws IOException {
-        while (true) {
-            if (lines) {
-                String line = readLine(in, max);
-                if (line == null) {
-                    break;
-                }
-                System.out.println("line: " + line);
-            } else {
-                byte[] frame = readFrame(in, max);
-                if (frame == null) {
-                    break;
-                }
-                System.out.println("frame of " + frame.length + " bytes: " + new String(frame, StandardCharsets.UTF_8));
-            }
-        }
-        System.out.println("end of stream between frames: no more frames");
-    }
-
-    static int max(String text) {
-        try {
-            int max = Integer.parseInt(text);
-            if (max >= 0) {
-                return max;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a negative number
-        }
-        usage("--max takes a number of bytes, not '" + text + "'");
-        return -1;
-    }
-
-    static int port(String text) {
-        try {
-            int port = Integer.parseInt(text);
-            if (port >= 0 && port <= 65_535) {
-                return port;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a number out of range
-        }
-        usage("--port takes a number from 0 to 65535, not '" + text + "'");
-        return -1;
-    }
-
-    static String usage(String problem) {
-        System.err.println("Framing: " + problem);
-        System.err.println("usage: Framing [--host HOST] [--port PORT] [--max BYTES] [--lines]");
-        System.exit(2);
-        return null;
     }
 }

@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES ../cli/CommandLine.java
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -100,54 +101,19 @@ public class HalfClose {
     }
 
     public static void main(String[] args) throws IOException {
-        String host = DEFAULT_HOST;
-        int port = DEFAULT_PORT;
-        boolean serve = false;
-        var words = new StringBuilder();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--serve" -> serve = true;
-                case "--host" -> host = i + 1 < args.length ? args[++i] : usage("missing value after --host");
-                case "--port" -> port = port(i + 1 < args.length ? args[++i] : usage("missing value after --port"));
-                default -> {
-                    if (args[i].startsWith("--")) {
-                        usage("unknown option " + args[i]);
-                    }
-                    words.append(words.isEmpty() ? "" : " ").append(args[i]);
-                }
-            }
-        }
-        if (serve) {
+        var command = new CommandLine("HalfClose [--serve] [--host HOST] [--port PORT] [WORD...]\n"
+                + "(--serve: the word-count server; else the client, which counts standard input when no WORD is given)", args);
+        var address = command.address("--host", DEFAULT_HOST, "--port", DEFAULT_PORT);
+        if (command.flag("--serve")) {
             try (var listener = new ServerSocket()) {
-                listener.bind(new InetSocketAddress(host, port));
-                System.out.println("Serving at " + listener.getInetAddress().getHostAddress() + ":" + listener.getLocalPort());
+                listener.bind(address);
+                CommandLine.serving(listener.getLocalSocketAddress());
                 serve(listener);
             }
-        } else {
-            // No words on the command line: count standard input, which also ends with an end of stream (Ctrl-D).
-            String text = words.isEmpty() ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : words.toString();
-            System.out.println(count(new InetSocketAddress(host, port), text) + " words");
+        } else { // no words on the command line: count standard input, which also ends with an end of stream (Ctrl-D)
+            var words = command.operands();
+            String text = words.isEmpty() ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : String.join(" ", words);
+            System.out.println(count(address, text) + " words");
         }
-    }
-
-    static int port(String text) {
-        try {
-            int port = Integer.parseInt(text);
-            if (port >= 0 && port <= 65_535) {
-                return port;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a number out of range
-        }
-        usage("--port takes a number from 0 to 65535, not '" + text + "'");
-        return -1;
-    }
-
-    static String usage(String problem) {
-        System.err.println("HalfClose: " + problem);
-        System.err.println("usage: HalfClose --serve [--host HOST] [--port PORT]");
-        System.err.println("       HalfClose [--host HOST] [--port PORT] [WORD...]   (no WORD: counts standard input)");
-        System.exit(2);
-        return null;
     }
 }

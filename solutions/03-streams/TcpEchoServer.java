@@ -1,10 +1,10 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES ../cli/CommandLine.java
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
@@ -85,57 +85,27 @@ public class TcpEchoServer {
         }
     }
 
-    public static void main(String[] args) throws IOException {
-        String host = DEFAULT_HOST;
-        int port = DEFAULT_PORT;
-        int threads = BOOK_THREADS;
-        int backlog = BOOK_BACKLOG;
-        for (int i = 0; i < args.length; i += 2) {
-            String value = i + 1 < args.length ? args[i + 1] : usage("missing value after " + args[i]);
-            switch (args[i]) {
-                case "--host" -> host = value;
-                case "--port" -> port = number("--port", value, 0, 65_535);
-                case "--threads" -> threads = number("--threads", value, 0, 10_000);
-                case "--backlog" -> backlog = number("--backlog", value, 1, 65_535);
-                default -> usage("unknown option " + args[i]);
-            }
-        }
-        ExecutorService handlers = threads == 0 ? Executors.newVirtualThreadPerTaskExecutor() : Executors.newFixedThreadPool(threads);
-        var listener = new ServerSocket();
-        listener.bind(new InetSocketAddress(host, port), backlog);
-        // Ctrl-C: stop accepting at once, give the conversations in flight a few seconds to finish.
+    /** On Ctrl-C: stop accepting at once, and give the conversations in flight {@link #GRACE} to finish. */
+    static void stopOnCtrlC(ServerSocket listener, ExecutorService handlers) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                boolean finished = stop(listener, handlers, GRACE);
-                System.out.println(finished ? "Stopped: every conversation had finished"
+                System.out.println(stop(listener, handlers, GRACE) ? "Stopped: every conversation had finished"
                         : "Stopped: conversations still open after " + GRACE.toSeconds() + " s were cut off");
             } catch (IOException | InterruptedException e) {
                 System.err.println("Stopping failed: " + e);
             }
         }));
-        System.out.println("Serving at " + listener.getInetAddress().getHostAddress() + ":" + listener.getLocalPort());
-        System.out.println("(" + (threads == 0 ? "a virtual thread per connection" : threads + " threads") + ", backlog " + backlog
-                + "; Ctrl-C stops)");
+    }
+
+    public static void main(String[] args) throws IOException {
+        var command = new CommandLine("TcpEchoServer [--host HOST] [--port PORT] [--threads N] [--backlog N]\n(--threads 0: a virtual thread per connection)", args);
+        var address = command.address("--host", DEFAULT_HOST, "--port", DEFAULT_PORT);
+        int threads = command.number("--threads", BOOK_THREADS, 0, 10_000);
+        var listener = new ServerSocket();
+        listener.bind(address, command.number("--backlog", BOOK_BACKLOG, 1, 65_535));
+        ExecutorService handlers = threads == 0 ? Executors.newVirtualThreadPerTaskExecutor() : Executors.newFixedThreadPool(threads);
+        stopOnCtrlC(listener, handlers);
+        CommandLine.serving(listener.getLocalSocketAddress());
         serve(listener, handlers);
-    }
-
-    static int number(String option, String text, int min, int max) {
-        try {
-            int number = Integer.parseInt(text);
-            if (number >= min && number <= max) {
-                return number;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a number out of range
-        }
-        usage(option + " takes a number from " + min + " to " + max + ", not '" + text + "'");
-        return -1;
-    }
-
-    static String usage(String problem) {
-        System.err.println("TcpEchoServer: " + problem);
-        System.err.println("usage: TcpEchoServer [--host HOST] [--port PORT] [--threads N (0: virtual threads)] [--backlog N]");
-        System.exit(2);
-        return null;
     }
 }

@@ -1,11 +1,11 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES ../cli/CommandLine.java
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -109,50 +109,18 @@ public class Deadlines {
         return late;
     }
 
-    public static void main(String[] args) throws IOException {
-        String host = DEFAULT_HOST;
-        int port = DEFAULT_PORT;
-        int deadline = DEFAULT_DEADLINE_MILLIS;
-        for (int i = 0; i < args.length; i += 2) {
-            String value = i + 1 < args.length ? args[i + 1] : usage("missing value after " + args[i]);
-            switch (args[i]) {
-                case "--host" -> host = value;
-                case "--port" -> port = number("--port", value, 0, 65_535);
-                case "--deadline" -> deadline = number("--deadline", value, 1, 3_600_000);
-                default -> usage("unknown option " + args[i]);
-            }
-        }
+    public static void main(String[] args) {
+        var command = new CommandLine("Deadlines [--host HOST] [--port PORT] [--deadline MS]", args);
+        var server = command.address("--host", DEFAULT_HOST, "--port", DEFAULT_PORT);
+        Duration deadline = command.millis("--deadline", Duration.ofMillis(DEFAULT_DEADLINE_MILLIS));
         try (var socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), deadline);
-            System.out.println("Connected to " + host + ":" + port + "; waiting " + deadline + " ms for a line");
-            String line = readLine(socket, Duration.ofMillis(deadline));
+            socket.connect(server, (int) deadline.toMillis());
+            System.out.println("Connected to " + CommandLine.shown(server) + "; waiting " + deadline.toMillis() + " ms for a line");
+            String line = readLine(socket, deadline);
             System.out.println(line == null ? "The server closed without a line" : "Line: " + line);
-        } catch (SocketTimeoutException late) {
-            System.out.println("Too slow: " + late.getMessage());
-            System.exit(1);
         } catch (IOException failed) {
-            System.out.println("Failed: " + failed);
+            System.out.println(failed instanceof SocketTimeoutException late ? "Too slow: " + late.getMessage() : "Failed: " + failed);
             System.exit(1);
         }
-    }
-
-    static int number(String option, String text, int min, int max) {
-        try {
-            int number = Integer.parseInt(text);
-            if (number >= min && number <= max) {
-                return number;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a number out of range
-        }
-        usage(option + " takes a number from " + min + " to " + max + ", not '" + text + "'");
-        return -1;
-    }
-
-    static String usage(String problem) {
-        System.err.println("Deadlines: " + problem);
-        System.err.println("usage: Deadlines [--host HOST] [--port PORT] [--deadline MILLIS]");
-        System.exit(2);
-        return null;
     }
 }

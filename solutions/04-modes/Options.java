@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES ../cli/CommandLine.java
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,45 +61,30 @@ public class Options {
         return socket;
     }
 
-    public static void main(String[] args) throws IOException {
-        String host = DEFAULT_HOST;
-        int port = DEFAULT_PORT;
-        for (int i = 0; i < args.length; i += 2) {
-            String value = i + 1 < args.length ? args[i + 1] : usage("missing value after " + args[i]);
-            switch (args[i]) {
-                case "--host" -> host = value;
-                case "--port" -> port = port(value);
-                default -> usage("unknown option " + args[i]);
-            }
-        }
-        // Twenty round trips of two small writes and a one-byte answer, with Nagle's algorithm and without.
-        try (ServerSocket listener = rebindableListener(new InetSocketAddress(host, port))) {
-            System.out.println("Listening at " + listener.getInetAddress().getHostAddress() + ":" + listener.getLocalPort()
-                    + " (SO_REUSEADDR " + listener.getReuseAddress() + ")");
-            for (boolean immediately : new boolean[] {false, true}) {
-                try (Socket client = withBuffers(64 * 1024)) {
-                    if (immediately) {
-                        sendImmediately(client);
+    /** Twenty round trips of two small writes and a one-byte answer, with Nagle's algorithm and without. */
+    static void demonstrate(ServerSocket listener) throws IOException {
+        for (boolean immediately : new boolean[] {false, true}) {
+            try (Socket client = withBuffers(64 * 1024)) {
+                if (immediately) {
+                    sendImmediately(client);
+                }
+                client.connect(listener.getLocalSocketAddress(), 2_000);
+                try (Socket server = listener.accept()) {
+                    Thread.ofVirtual().start(() -> answerEveryTwoBytes(server));
+                    long started = System.nanoTime();
+                    OutputStream out = client.getOutputStream();
+                    InputStream in = client.getInputStream();
+                    for (int round = 0; round < 20; round++) {
+                        out.write('a');
+                        out.write('b');
+                        in.read();
                     }
-                    client.connect(listener.getLocalSocketAddress(), 2_000);
-                    try (Socket server = listener.accept()) {
-                        Thread.ofVirtual().start(() -> answerEveryTwoBytes(server));
-                        long started = System.nanoTime();
-                        OutputStream out = client.getOutputStream();
-                        InputStream in = client.getInputStream();
-                        for (int round = 0; round < 20; round++) {
-                            out.write('a');
-                            out.write('b');
-                            in.read();
-                        }
-                        System.out.printf("TCP_NODELAY %-5s: 20 round trips in %d ms (receive buffer %d bytes)%n", immediately,
-                                (System.nanoTime() - started) / 1_000_000, client.getReceiveBufferSize());
-                        resetOnClose(client);
-                    }
+                    System.out.printf("TCP_NODELAY %-5s: 20 round trips in %d ms (receive buffer %d bytes)%n", immediately,
+                            (System.nanoTime() - started) / 1_000_000, client.getReceiveBufferSize());
+                    resetOnClose(client);
                 }
             }
         }
-        System.out.println("The client closed with SO_LINGER 0: the connection was reset, and no TIME_WAIT is left behind.");
     }
 
     private static void answerEveryTwoBytes(Socket server) {
@@ -114,23 +100,12 @@ public class Options {
         }
     }
 
-    static int port(String text) {
-        try {
-            int port = Integer.parseInt(text);
-            if (port >= 0 && port <= 65_535) {
-                return port;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a number out of range
+    public static void main(String[] args) throws IOException {
+        var command = new CommandLine("Options [--host HOST] [--port PORT]", args);
+        try (ServerSocket listener = rebindableListener(command.address("--host", DEFAULT_HOST, "--port", DEFAULT_PORT))) {
+            System.out.println("Listening at " + CommandLine.shown(listener.getLocalSocketAddress()) + " (SO_REUSEADDR " + listener.getReuseAddress() + ")");
+            demonstrate(listener);
         }
-        usage("--port takes a number from 0 to 65535, not '" + text + "'");
-        return -1;
-    }
-
-    static String usage(String problem) {
-        System.err.println("Options: " + problem);
-        System.err.println("usage: Options [--host HOST] [--port PORT]");
-        System.exit(2);
-        return null;
+        System.out.println("The client closed with SO_LINGER 0: the connection was reset, and no TIME_WAIT is left behind.");
     }
 }

@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES ../cli/CommandLine.java
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -102,7 +103,7 @@ public class AnyFamilyEcho {
                 return echoes;
             } catch (ClosedChannelException closed) {
                 if (expired.get()) {
-                    throw new SocketTimeoutException(shown(server) + " did not answer within " + timeout.toMillis() + " ms");
+                    throw new SocketTimeoutException(CommandLine.shown(server) + " did not answer within " + timeout.toMillis() + " ms");
                 }
                 throw closed;
             } finally {
@@ -150,73 +151,36 @@ public class AnyFamilyEcho {
         return new String(echo.array(), StandardCharsets.UTF_8);
     }
 
+    /** An address as people type it: a path when it holds a "/", else HOST:PORT or [IPV6]:PORT. */
+    static SocketAddress address(CommandLine command, String text) {
+        return text.contains("/") ? UnixDomainSocketAddress.of(text) : command.endpoint("ADDRESS", text);
+    }
+
+    /** Listens at {@code address} and serves until Ctrl-C, which closes the listener: serve returns, and removes a socket file. */
+    static void serveUntilCtrlC(SocketAddress address) throws IOException {
+        ServerSocketChannel listener = listen(address);
+        CommandLine.closeOnCtrlC(listener, TIMEOUT);
+        CommandLine.serving(listener.getLocalAddress());
+        serve(listener);
+    }
+
     public static void main(String[] args) throws IOException {
-        boolean serving = args.length > 0 && args[0].equals("--serve");
-        int first = serving ? 1 : 0;
-        if (serving && args.length != 2) {
-            usage("--serve takes one ADDRESS");
-        }
-        SocketAddress address = args.length > first ? address(args[first]) : address(DEFAULT_ADDRESS);
-        if (serving) {
-            ServerSocketChannel listener = listen(address);
-            Thread main = Thread.currentThread();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    listener.close(); // serve returns, and removes a socket file
-                    main.join(2_000);
-                } catch (IOException | InterruptedException e) {
-                    System.err.println("Stopping failed: " + e);
-                }
-            }));
-            System.out.println("Serving at " + shown(listener.getLocalAddress()) + " (Ctrl-C stops)");
-            serve(listener);
+        var command = new CommandLine("AnyFamilyEcho --serve ADDRESS | AnyFamilyEcho [ADDRESS [LINE...]]\n"
+                + "(ADDRESS: HOST:PORT, [IPV6]:PORT or a path with a /; default " + DEFAULT_ADDRESS + ")", args);
+        List<String> operands = command.operands();
+        if (command.text("--serve", null) != null) {
+            serveUntilCtrlC(address(command, command.text("--serve", null)));
             return;
         }
-        List<String> lines = args.length > first + 1 ? List.of(args).subList(first + 1, args.length) : LINES;
+        SocketAddress server = address(command, operands.isEmpty() ? DEFAULT_ADDRESS : operands.getFirst());
+        List<String> lines = operands.size() > 1 ? operands.subList(1, operands.size()) : LINES;
         try {
-            List<String> echoes = echoAll(address, lines, TIMEOUT);
+            List<String> echoes = echoAll(server, lines, TIMEOUT);
             for (int i = 0; i < lines.size(); i++) {
-                System.out.println("SENT \"" + lines.get(i) + "\"");
-                System.out.println("RCVD \"" + echoes.get(i) + "\"");
+                System.out.println("SENT \"" + lines.get(i) + "\"\nRCVD \"" + echoes.get(i) + "\"");
             }
         } catch (IOException e) {
-            System.err.println("The conversation with " + shown(address) + " failed: " + e);
-            System.exit(1);
+            throw CommandLine.fatal("The conversation with " + CommandLine.shown(server) + " failed: " + e);
         }
-    }
-
-    /** Reads an address as people type it: a path when it holds a "/", else HOST:PORT or [IPV6]:PORT. */
-    static SocketAddress address(String text) {
-        if (text.contains("/")) {
-            return UnixDomainSocketAddress.of(text);
-        }
-        int colon = text.lastIndexOf(':');
-        if (colon < 1) {
-            usage("'" + text + "' is neither HOST:PORT nor a path");
-        }
-        String host = text.substring(0, colon).replaceAll("^\\[(.*)]$", "$1");
-        try {
-            return new InetSocketAddress(host, Integer.parseInt(text.substring(colon + 1)));
-        } catch (IllegalArgumentException notAPort) { // NumberFormatException included
-            usage("'" + text + "' has no port from 0 to 65535");
-            return null;
-        }
-    }
-
-    /** An address as people read it: the path, or HOST:PORT with an IPv6 host in brackets. */
-    static String shown(SocketAddress address) {
-        return switch (address) {
-            case UnixDomainSocketAddress unix -> unix.getPath().toString();
-            case InetSocketAddress inet when inet.getAddress() instanceof Inet6Address v6 -> "[" + v6.getHostAddress() + "]:" + inet.getPort();
-            case InetSocketAddress inet -> inet.getHostString() + ":" + inet.getPort();
-            default -> address.toString();
-        };
-    }
-
-    static String usage(String problem) {
-        System.err.println("AnyFamilyEcho: " + problem);
-        System.err.println("usage: AnyFamilyEcho --serve ADDRESS | AnyFamilyEcho ADDRESS [LINE...]   (ADDRESS: HOST:PORT, [IPV6]:PORT or a path with a /)");
-        System.exit(2);
-        return null;
     }
 }

@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES ../cli/CommandLine.java
 
 import java.io.IOException;
 import java.net.BindException;
@@ -112,41 +113,17 @@ public class LocalEchoServer {
         }
     }
 
-    public static void main(String[] args) throws Exception {
-        Path path = DEFAULT_PATH;
-        for (int i = 0; i < args.length; i += 2) {
-            String value = i + 1 < args.length ? args[i + 1] : usage("missing value after " + args[i]);
-            switch (args[i]) {
-                case "--path" -> path = Path.of(value);
-                default -> usage("unknown option " + args[i]);
-            }
-        }
+    public static void main(String[] args) throws IOException {
+        var command = new CommandLine("LocalEchoServer [--path FILE]", args);
+        Path path = command.path("--path", DEFAULT_PATH);
         ServerSocketChannel listener;
         try {
             listener = listen(path);
         } catch (IOException e) {
-            System.err.println("Cannot serve at " + path + ": " + e.getMessage());
-            System.exit(1);
-            return;
+            throw CommandLine.fatal("Cannot serve at " + path + ": " + e.getMessage());
         }
-        Thread serving = Thread.currentThread();
-        // Ctrl-C: close the listener, and give serve a moment to remove the socket file before the JVM exits.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                listener.close();
-                serving.join(GRACE.toMillis());
-            } catch (IOException | InterruptedException e) {
-                System.err.println("Stopping failed: " + e);
-            }
-        }));
+        CommandLine.closeOnCtrlC(listener, GRACE); // serve returns, and removes the socket file
         System.out.println("Serving at " + path + " (Ctrl-C stops)");
         serve(listener);
-    }
-
-    static String usage(String problem) {
-        System.err.println("LocalEchoServer: " + problem);
-        System.err.println("usage: LocalEchoServer [--path FILE]");
-        System.exit(2);
-        return null;
     }
 }

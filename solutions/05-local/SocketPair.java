@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES ../cli/CommandLine.java
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -60,59 +61,36 @@ public class SocketPair {
         }
     }
 
-    public static void main(String[] args) throws Exception {
-        int count = DEFAULT_COUNT;
-        for (int i = 0; i < args.length; i += 2) {
-            String value = i + 1 < args.length ? args[i + 1] : usage("missing value after " + args[i]);
-            switch (args[i]) {
-                case "--count" -> count = number(value);
-                default -> usage("unknown option " + args[i]);
-            }
-        }
-        int messages = count;
-        try (Pair pair = open()) {
-            // A worker thread writes on one end; this thread reads what it sends on the other.
-            Thread worker = Thread.ofPlatform().name("worker").start(() -> {
-                try {
-                    for (int n = 1; n <= messages; n++) {
-                        ByteBuffer line = ByteBuffer.wrap(("message " + n + " from the worker thread £€\n").getBytes(StandardCharsets.UTF_8));
-                        while (line.hasRemaining()) {
-                            pair.first().write(line);
-                        }
+    /** A worker thread writes {@code count} lines into one end; this thread reads them from the other and prints them. */
+    static void talk(Pair pair, int count) throws IOException, InterruptedException {
+        Thread worker = Thread.ofPlatform().name("worker").start(() -> {
+            try {
+                for (int n = 1; n <= count; n++) {
+                    ByteBuffer line = ByteBuffer.wrap(("message " + n + " from the worker thread £€\n").getBytes(StandardCharsets.UTF_8));
+                    while (line.hasRemaining()) {
+                        pair.first().write(line);
                     }
-                    pair.first().shutdownOutput(); // "that is all": the reader sees end of stream
-                } catch (IOException e) {
-                    System.err.println("The worker could not write: " + e);
                 }
-            });
-            var received = new java.io.ByteArrayOutputStream();
-            ByteBuffer buffer = ByteBuffer.allocate(4096);
-            while (pair.second().read(buffer.clear()) != -1) {
-                received.write(buffer.array(), 0, buffer.position());
+                pair.first().shutdownOutput(); // "that is all": the reader sees end of stream
+            } catch (IOException e) {
+                System.err.println("The worker could not write: " + e);
             }
-            worker.join();
-            received.toString(StandardCharsets.UTF_8).lines().forEach(line -> System.out.println("main thread got: " + line));
+        });
+        var received = new java.io.ByteArrayOutputStream();
+        ByteBuffer buffer = ByteBuffer.allocate(4096);
+        while (pair.second().read(buffer.clear()) != -1) {
+            received.write(buffer.array(), 0, buffer.position());
+        }
+        worker.join();
+        received.toString(StandardCharsets.UTF_8).lines().forEach(line -> System.out.println("main thread got: " + line));
+    }
+
+    public static void main(String[] args) throws Exception {
+        var command = new CommandLine("SocketPair [--count N]", args);
+        int count = command.number("--count", DEFAULT_COUNT, 0, 1_000_000);
+        try (Pair pair = open()) {
+            talk(pair, count);
             System.out.println("The worker is done; closing both ends.");
         }
-    }
-
-    static int number(String text) {
-        try {
-            int number = Integer.parseInt(text);
-            if (number >= 0 && number <= 1_000_000) {
-                return number;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a number out of range
-        }
-        usage("--count takes a number from 0 to 1000000, not '" + text + "'");
-        return -1;
-    }
-
-    static String usage(String problem) {
-        System.err.println("SocketPair: " + problem);
-        System.err.println("usage: SocketPair [--count N]");
-        System.exit(2);
-        return null;
     }
 }

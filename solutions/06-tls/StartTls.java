@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES TlsContexts.java ../cli/CommandLine.java
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -10,26 +11,14 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.security.spec.InvalidKeySpecException;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Upgrading a plain connection to TLS, as SMTP, IMAP and others do with STARTTLS. The
@@ -230,143 +219,28 @@ public class StartTls {
         out.flush();
     }
 
-    /** A client context trusting {@code caFile}'s CAs, or the JDK's when it is null (the script's own copy of TlsContexts'). */
-    static SSLContext clientContext(Path caFile) throws IOException, GeneralSecurityException {
-        TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
-        trust.init(caFile == null ? null : anchors(certificates(caFile)));
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        return context;
-    }
-
-    /** A server context from a PEM chain and a PKCS#8 PEM key (the script's own copy of TlsContexts'). */
-    static SSLContext serverContext(Path certFile, Path keyFile) throws IOException, GeneralSecurityException {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        char[] password = "in memory".toCharArray();
-        store.setKeyEntry("key", privateKey(keyFile), password, certificates(certFile).toArray(X509Certificate[]::new));
-        KeyManagerFactory keys = KeyManagerFactory.getInstance("PKIX");
-        keys.init(store, password);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys.getKeyManagers(), null, null);
-        return context;
-    }
-
-    private static KeyStore anchors(List<X509Certificate> cas) throws IOException, GeneralSecurityException {
-        KeyStore anchors = KeyStore.getInstance("PKCS12");
-        anchors.load(null, null);
-        for (int i = 0; i < cas.size(); i++) {
-            anchors.setCertificateEntry("ca-" + i, cas.get(i));
-        }
-        return anchors;
-    }
-
-    private static List<X509Certificate> certificates(Path pemFile) throws IOException, GeneralSecurityException {
-        try (InputStream in = Files.newInputStream(pemFile)) {
-            return CertificateFactory.getInstance("X.509").generateCertificates(in).stream().map(c -> (X509Certificate) c).toList();
-        }
-    }
-
-    private static PrivateKey privateKey(Path pemFile) throws IOException, GeneralSecurityException {
-        String text = Files.readString(pemFile, StandardCharsets.US_ASCII);
-        int from = text.indexOf("-----BEGIN PRIVATE KEY-----");
-        int to = text.indexOf("-----END PRIVATE KEY-----");
-        if (from < 0 || to < from) {
-            throw new InvalidKeySpecException(pemFile + " holds no PKCS#8 key (\"BEGIN PRIVATE KEY\")");
-        }
-        var spec = new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(text.substring(from + 27, to)));
-        for (String algorithm : List.of("RSA", "EC")) {
-            try {
-                return KeyFactory.getInstance(algorithm).generatePrivate(spec);
-            } catch (InvalidKeySpecException notThisAlgorithm) {
-                // try the next one
+    public static void main(String[] args) throws IOException, GeneralSecurityException {
+        var command = new CommandLine("StartTls [--serve --certfile FILE --keyfile FILE] [--cafile FILE] [--server-name NAME] [--host HOST] [--port PORT] [LINE...]", args);
+        var address = command.address("--host", DEFAULT_HOST, "--port", DEFAULT_PORT);
+        if (command.flag("--serve")) { // the server's certificate and key, read by your TlsContexts.java
+            if (command.path("--certfile", null) == null || command.path("--keyfile", null) == null) {
+                throw command.fail("--serve needs --certfile and --keyfile");
             }
-        }
-        throw new InvalidKeySpecException(pemFile + " holds neither an RSA nor an EC key");
-    }
-
-    public static void main(String[] args) throws IOException {
-        boolean serving = false;
-        Path caFile = null;
-        Path certFile = null;
-        Path keyFile = null;
-        String serverName = null;
-        String host = DEFAULT_HOST;
-        int port = DEFAULT_PORT;
-        int i = 0;
-        while (i < args.length && args[i].startsWith("--")) {
-            if (args[i].equals("--")) {
-                i++;
-                break;
-            }
-            if (args[i].equals("--serve")) {
-                serving = true;
-                i++;
-                continue;
-            }
-            String value = i + 1 < args.length ? args[i + 1] : usage("missing value after " + args[i]);
-            switch (args[i]) {
-                case "--cafile" -> caFile = Path.of(value);
-                case "--certfile" -> certFile = Path.of(value);
-                case "--keyfile" -> keyFile = Path.of(value);
-                case "--server-name" -> serverName = value;
-                case "--host" -> host = value;
-                case "--port" -> port = port(value);
-                default -> usage("unknown option " + args[i]);
-            }
-            i += 2;
-        }
-        if (serving && (certFile == null || keyFile == null)) {
-            usage("--serve needs --certfile and --keyfile");
-        }
-        SSLContext context;
-        try {
-            context = serving ? serverContext(certFile, keyFile) : clientContext(caFile);
-        } catch (IOException | GeneralSecurityException e) {
-            System.err.println("StartTls: cannot load the " + (serving ? "server's certificate and key" : "CA file") + ": " + e.getMessage());
-            System.exit(2);
+            var listener = new ServerSocket(address.getPort(), 50, address.getAddress());
+            CommandLine.serving(listener.getLocalSocketAddress());
+            serve(listener, TlsContexts.serverContext(command.path("--certfile", null), command.path("--keyfile", null), null), TIMEOUT);
             return;
         }
-        if (serving) {
-            var listener = new ServerSocket();
-            listener.bind(new InetSocketAddress(host, port));
-            System.out.println("Serving at " + listener.getInetAddress().getHostAddress() + ":" + listener.getLocalPort());
-            serve(listener, context, TIMEOUT);
-            return;
-        }
-        List<String> lines = i < args.length ? List.of(args).subList(i, args.length) : List.of("Hello over STARTTLS, £€");
-        String where = host + ":" + port;
+        List<String> lines = command.operands().isEmpty() ? List.of("Hello over STARTTLS, £€") : command.operands();
         try {
-            List<String> echoes = echoAll(context, new InetSocketAddress(host, port), serverName == null ? host : serverName, lines, TIMEOUT);
+            SSLContext context = TlsContexts.clientContext(command.path("--cafile", null));
+            List<String> echoes = echoAll(context, address, command.text("--server-name", command.text("--host", DEFAULT_HOST)), lines, TIMEOUT);
             for (int line = 0; line < lines.size(); line++) {
-                System.out.println("SENT " + lines.get(line));
-                System.out.println("RCVD " + echoes.get(line));
+                System.out.println("SENT " + lines.get(line) + "\nRCVD " + echoes.get(line));
             }
-            System.out.println("Disconnected from " + where);
+            System.out.println("Disconnected from " + CommandLine.shown(address));
         } catch (IOException e) {
-            System.err.println("StartTls: no secure conversation with " + where + ": " + e.getMessage());
-            System.exit(1);
+            throw CommandLine.fatal("StartTls: no secure conversation with " + CommandLine.shown(address) + ": " + e.getMessage());
         }
-    }
-
-    static int port(String text) {
-        try {
-            int port = Integer.parseInt(text);
-            if (port >= 0 && port <= 65_535) {
-                return port;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a number out of range
-        }
-        usage("--port takes a number from 0 to 65535, not '" + text + "'");
-        return -1;
-    }
-
-    static String usage(String problem) {
-        System.err.println("StartTls: " + problem);
-        System.err.println("usage: StartTls --serve --certfile F --keyfile F [--host HOST] [--port PORT]");
-        System.err.println("       StartTls [--cafile F] [--server-name NAME] [--host HOST] [--port PORT] [LINE...]");
-        System.exit(2);
-        return null;
     }
 }

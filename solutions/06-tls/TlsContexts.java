@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES ../cli/CommandLine.java
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -189,61 +190,29 @@ public class TlsContexts {
         return context;
     }
 
-    public static void main(String[] args) {
-        Path caFile = null;
-        Path certFile = null;
-        Path keyFile = null;
-        Path pkcs12File = null;
-        String password = null;
-        for (int i = 0; i < args.length; i += 2) {
-            String value = i + 1 < args.length ? args[i + 1] : usage("missing value after " + args[i]);
-            switch (args[i]) {
-                case "--cafile" -> caFile = Path.of(value);
-                case "--certfile" -> certFile = Path.of(value);
-                case "--keyfile" -> keyFile = Path.of(value);
-                case "--pkcs12" -> pkcs12File = Path.of(value);
-                case "--password" -> password = value;
-                default -> usage("unknown option " + args[i]);
-            }
-        }
-        if ((certFile == null) != (keyFile == null)) {
-            usage("--certfile and --keyfile go together");
-        }
-        if (pkcs12File != null && password == null) {
-            usage("--pkcs12 needs --password");
-        }
-        try {
-            SSLContext client = clientContext(caFile);
-            System.out.println("Client context: trusts " + (caFile == null ? "the JDK's default anchors" : "the CAs of " + caFile)
-                    + "; protocols " + String.join(", ", clientParameters(client, "localhost").getProtocols()));
-            if (caFile != null) {
-                readCertificates(caFile).forEach(ca -> System.out.println("  anchor: " + describe(ca)));
-            }
-            if (certFile != null) {
-                SSLContext server = serverContext(certFile, keyFile, null);
-                System.out.println("Server context from " + certFile + " and " + keyFile + " (" + readPrivateKey(keyFile).getAlgorithm()
-                        + " key); protocols " + String.join(", ", serverParameters(server, false).getProtocols()));
-                readCertificates(certFile).forEach(certificate -> System.out.println("  chain: " + describe(certificate)));
-            }
-            if (pkcs12File != null) {
-                serverContext(pkcs12File, password.toCharArray());
-                System.out.println("Server context from the key store " + pkcs12File);
-            }
-        } catch (IOException | GeneralSecurityException e) {
-            System.err.println("TlsContexts: " + e.getMessage());
-            System.exit(1);
-        }
-    }
-
     static String describe(X509Certificate certificate) {
         return certificate.getSubjectX500Principal().getName() + " (issued by " + certificate.getIssuerX500Principal().getName()
                 + ", valid until " + certificate.getNotAfter().toInstant() + ")";
     }
 
-    static String usage(String problem) {
-        System.err.println("TlsContexts: " + problem);
-        System.err.println("usage: TlsContexts [--cafile F] [--certfile F --keyfile F] [--pkcs12 F --password P]");
-        System.exit(2);
-        return null;
+    public static void main(String[] args) throws IOException, GeneralSecurityException {
+        var command = new CommandLine("TlsContexts [--cafile FILE] [--certfile FILE --keyfile FILE] [--pkcs12 FILE --password PASSWORD]", args);
+        Path caFile = command.path("--cafile", null), certFile = command.path("--certfile", null), keyFile = command.path("--keyfile", null);
+        Path pkcs12File = command.path("--pkcs12", null);
+        if ((certFile == null) != (keyFile == null) || (pkcs12File == null) != (command.text("--password", null) == null)) {
+            throw command.fail("--certfile goes with --keyfile, --pkcs12 with --password");
+        }
+        System.out.println("Client context: trusts " + (caFile == null ? "the JDK's default anchors" : "the CAs of " + caFile)
+                + "; protocols " + String.join(", ", clientParameters(clientContext(caFile), "localhost").getProtocols()));
+        (caFile == null ? List.<X509Certificate>of() : readCertificates(caFile)).forEach(ca -> System.out.println("  anchor: " + describe(ca)));
+        if (certFile != null) {
+            System.out.println("Server context from " + certFile + " and " + keyFile + " (" + readPrivateKey(keyFile).getAlgorithm() + " key); protocols "
+                    + String.join(", ", serverParameters(serverContext(certFile, keyFile, null), false).getProtocols()));
+            readCertificates(certFile).forEach(certificate -> System.out.println("  chain: " + describe(certificate)));
+        }
+        if (pkcs12File != null) {
+            serverContext(pkcs12File, command.text("--password", null).toCharArray());
+            System.out.println("Server context from the key store " + pkcs12File);
+        }
     }
 }

@@ -1,31 +1,19 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
+//SOURCES TlsContexts.java ../cli/CommandLine.java
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.security.spec.InvalidKeySpecException;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The chapter 03 echo server over TLS. It listens on a plain TCP socket, and wraps each
@@ -149,120 +137,17 @@ public class TlsEchoServer {
         }
     }
 
-    /**
-     * A server context from a PEM chain and a PKCS#8 PEM key, verifying client certificates
-     * against {@code clientCaFile} when it is given. (A script stands alone, so it carries its own
-     * copy of TlsContexts.serverContext.)
-     */
-    static SSLContext context(Path certFile, Path keyFile, Path clientCaFile) throws IOException, GeneralSecurityException {
-        List<X509Certificate> chain = certificates(certFile);
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        char[] password = "in memory".toCharArray();
-        store.setKeyEntry("key", privateKey(keyFile), password, chain.toArray(X509Certificate[]::new));
-        KeyManagerFactory keys = KeyManagerFactory.getInstance("PKIX");
-        keys.init(store, password);
-        TrustManagerFactory trust = null;
-        if (clientCaFile != null) {
-            KeyStore anchors = KeyStore.getInstance("PKCS12");
-            anchors.load(null, null);
-            List<X509Certificate> cas = certificates(clientCaFile);
-            for (int i = 0; i < cas.size(); i++) {
-                anchors.setCertificateEntry("ca-" + i, cas.get(i));
-            }
-            trust = TrustManagerFactory.getInstance("PKIX");
-            trust.init(anchors);
+    public static void main(String[] args) throws IOException, GeneralSecurityException {
+        var command = new CommandLine("TlsEchoServer --certfile FILE --keyfile FILE [--cafile FILE --require-client-cert] [--host HOST] [--port PORT]", args);
+        var address = command.address("--host", DEFAULT_HOST, "--port", DEFAULT_PORT);
+        Path certFile = command.path("--certfile", null), keyFile = command.path("--keyfile", null), caFile = command.path("--cafile", null);
+        if (certFile == null || keyFile == null || command.flag("--require-client-cert") != (caFile != null)) {
+            throw command.fail("--certfile and --keyfile prove who the server is; --require-client-cert goes with --cafile, the clients' CA");
         }
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
-        return context;
-    }
-
-    private static List<X509Certificate> certificates(Path pemFile) throws IOException, GeneralSecurityException {
-        try (InputStream in = Files.newInputStream(pemFile)) {
-            return CertificateFactory.getInstance("X.509").generateCertificates(in).stream().map(c -> (X509Certificate) c).toList();
-        }
-    }
-
-    private static PrivateKey privateKey(Path pemFile) throws IOException, GeneralSecurityException {
-        String text = Files.readString(pemFile, StandardCharsets.US_ASCII);
-        int from = text.indexOf("-----BEGIN PRIVATE KEY-----");
-        int to = text.indexOf("-----END PRIVATE KEY-----");
-        if (from < 0 || to < from) {
-            throw new InvalidKeySpecException(pemFile + " holds no PKCS#8 key (\"BEGIN PRIVATE KEY\")");
-        }
-        var spec = new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(text.substring(from + 27, to)));
-        for (String algorithm : List.of("RSA", "EC")) {
-            try {
-                return KeyFactory.getInstance(algorithm).generatePrivate(spec);
-            } catch (InvalidKeySpecException notThisAlgorithm) {
-                // try the next one
-            }
-        }
-        throw new InvalidKeySpecException(pemFile + " holds neither an RSA nor an EC key");
-    }
-
-    public static void main(String[] args) throws IOException {
-        String host = DEFAULT_HOST;
-        int port = DEFAULT_PORT;
-        Path certFile = null;
-        Path keyFile = null;
-        Path caFile = null;
-        boolean requireClientCert = false;
-        for (int i = 0; i < args.length; i += 2) {
-            if (args[i].equals("--require-client-cert")) {
-                requireClientCert = true;
-                i--; // a flag: no value follows
-                continue;
-            }
-            String value = i + 1 < args.length ? args[i + 1] : usage("missing value after " + args[i]);
-            switch (args[i]) {
-                case "--certfile" -> certFile = Path.of(value);
-                case "--keyfile" -> keyFile = Path.of(value);
-                case "--cafile" -> caFile = Path.of(value);
-                case "--host" -> host = value;
-                case "--port" -> port = port(value);
-                default -> usage("unknown option " + args[i]);
-            }
-        }
-        if (certFile == null || keyFile == null) {
-            usage("--certfile and --keyfile are needed: the server must prove who it is");
-        }
-        if (requireClientCert != (caFile != null)) {
-            usage("--require-client-cert and --cafile (the CA of the client certificates) go together");
-        }
-        SSLContext context;
-        try {
-            context = context(certFile, keyFile, caFile);
-        } catch (IOException | GeneralSecurityException e) {
-            System.err.println("TlsEchoServer: cannot load the server's certificate and key: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
+        SSLContext context = TlsContexts.serverContext(certFile, keyFile, caFile); // your TlsContexts.java
         var listener = new ServerSocket(); // a plain listener: only the accepted connections speak TLS
-        listener.bind(new InetSocketAddress(host, port));
-        System.out.println("Serving at " + listener.getInetAddress().getHostAddress() + ":" + listener.getLocalPort());
-        System.out.println("(" + (requireClientCert ? "client certificates from " + caFile + " required; " : "") + "Ctrl-C stops)");
-        serve(listener, context, requireClientCert, HANDSHAKE_TIMEOUT);
-    }
-
-    static int port(String text) {
-        try {
-            int port = Integer.parseInt(text);
-            if (port >= 0 && port <= 65_535) {
-                return port;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, like a number out of range
-        }
-        usage("--port takes a number from 0 to 65535, not '" + text + "'");
-        return -1;
-    }
-
-    static String usage(String problem) {
-        System.err.println("TlsEchoServer: " + problem);
-        System.err.println("usage: TlsEchoServer --certfile F --keyfile F [--cafile F --require-client-cert] [--host HOST] [--port PORT]");
-        System.exit(2);
-        return null;
+        listener.bind(address);
+        CommandLine.serving(listener.getLocalSocketAddress());
+        serve(listener, context, command.flag("--require-client-cert"), HANDSHAKE_TIMEOUT);
     }
 }

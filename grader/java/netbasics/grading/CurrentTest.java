@@ -44,7 +44,7 @@ public final class CurrentTest {
     }
 
     /** The TODO a stub threw inside a {@code main} process of the current test. */
-    static Optional<String> todoInMain() {
+    static Optional<MainProcess.Todo> todoInMain() {
         return PROCESSES.stream().map(MainProcess::todo).flatMap(Optional::stream).findFirst();
     }
 

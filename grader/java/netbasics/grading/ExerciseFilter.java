@@ -62,7 +62,9 @@ public final class ExerciseFilter implements PostDiscoveryFilter {
             Path folder = Workbook.home().resolve(tree);
             if (Files.isDirectory(folder)) {
                 try (Stream<Path> children = Files.list(folder)) {
-                    return children.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+                    // NN-topic folders only: chapters/cli holds the scripts' shared command line, not a chapter.
+                    return children.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                            .filter(name -> name.matches("\\d\\d-.+")).sorted().toList();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

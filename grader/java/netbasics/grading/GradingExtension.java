@@ -5,10 +5,13 @@ import netbasics.conversation.Conversation;
 import netbasics.conversation.Reproduce;
 import netbasics.report.Exchange;
 import netbasics.report.TranscriptText;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -98,36 +101,40 @@ public final class GradingExtension implements ParameterResolver, BeforeEachCall
         }
         String hint = context.getRequiredTestMethod().isAnnotationPresent(Graded.class)
                 ? context.getRequiredTestMethod().getAnnotation(Graded.class).hint() : "";
-        String script = exerciseOf(context).script();
+        Exercise exercise = exerciseOf(context);
+        String script = exercise.script();
+        Path file = Workbook.scriptFile(Workbook.root(context::getConfigurationParameter), exercise.chapter(), script);
+        Set<String> pulledIn = Files.isRegularFile(file)
+                ? Script.sources(file).stream().skip(1).map(p -> p.getFileName().toString()).collect(Collectors.toSet()) : Set.of();
         Exchange soFar = Conversation.snapshot();
         String conversation = soFar.events().isEmpty() ? "" : "\n\n" + TranscriptText.of(soFar)
                 + Reproduce.guess(soFar, script).map(line -> "\n" + line).orElse("");
-        AssertionError taught = new AssertionError(explain(thrown, script) + conversation
+        AssertionError taught = new AssertionError(explain(thrown, script, pulledIn) + conversation
                 + (hint.isBlank() ? "" : "\n\nHint: " + hint), thrown);
         taught.setStackTrace(new StackTraceElement[0]);
         throw taught;
     }
 
     /** The learner-facing story of a failure. */
-    static String explain(Throwable thrown, String script) {
+    static String explain(Throwable thrown, String script, Set<String> pulledIn) {
         if (Call.isTodo(thrown)) {
-            return notDone(thrown);
+            return notDone(thrown, script, pulledIn);
         }
         CurrentTest.settle();
         Optional<Call> died = CurrentTest.failedCall();
         if (died.isPresent()) {
             Throwable cause = died.get().failure().orElseThrow();
             if (Call.isTodo(cause)) {
-                return notDone(cause);
+                return notDone(cause, script, pulledIn);
             }
             if (cause != thrown) {
                 return died.get().signature() + " died while the test was talking to it:\n    " + cause
                         + learnerFrames(cause, script) + "\n\nWhat the test saw: " + thrown.getMessage();
             }
         }
-        Optional<String> todoInMain = CurrentTest.todoInMain();
+        Optional<MainProcess.Todo> todoInMain = CurrentTest.todoInMain();
         if (todoInMain.isPresent()) {
-            return "Not done yet: " + todoInMain.get();
+            return notDone(todoInMain.get().text(), todoInMain.get().file(), script, pulledIn);
         }
         if (thrown instanceof AssertionError) {
             return String.valueOf(thrown.getMessage());
@@ -135,8 +142,21 @@ public final class GradingExtension implements ParameterResolver, BeforeEachCall
         return "Your code threw " + thrown + learnerFrames(thrown, script);
     }
 
-    private static String notDone(Throwable todo) {
-        return "Not done yet: " + todo.getMessage();
+    private static String notDone(Throwable todo, String script, Set<String> pulledIn) {
+        StackTraceElement[] frames = todo.getStackTrace();
+        return notDone(todo.getMessage(), frames.length == 0 ? null : frames[0].getFileName(), script, pulledIn);
+    }
+
+    /**
+     * A TODO that was thrown: the exercise's own, or that of another exercise whose file this one
+     * pulls in with {@code //SOURCES} (then that file is named, so the learner knows what to finish).
+     */
+    static String notDone(String todo, String thrownIn, String script, Set<String> pulledIn) {
+        if (thrownIn != null && pulledIn.contains(thrownIn)) {
+            return thrownIn + " is not finished yet: " + todo + "\n" + script + ".java uses " + thrownIn
+                    + " (its //SOURCES line), and this test needs it: finish that exercise first.";
+        }
+        return "Not done yet: " + todo;
     }
 
     /** The lines of the learner's own file in a stack trace: where to look. */

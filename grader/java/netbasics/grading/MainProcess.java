@@ -22,7 +22,10 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 public final class MainProcess implements AutoCloseable {
 
-    private static final Pattern TODO = Pattern.compile("UnsupportedOperationException: (TODO.*)");
+    private static final Pattern TODO = Pattern.compile("UnsupportedOperationException: (TODO.*)(?:\\R\\s+at [^(]*\\(([^:)]+))?");
+
+    /** A TODO thrown in the process, and the file whose code threw it (null when the trace does not say). */
+    record Todo(String text, String file) {}
     /** How long, once the process has ended, its output may take to be read to the end. */
     private static final Duration OUTPUT_AFTER_EXIT = Duration.ofSeconds(5);
     /** How much of each of its streams is kept: enough for any honest program's transcript. */
@@ -124,9 +127,9 @@ public final class MainProcess implements AutoCloseable {
     }
 
     /** The TODO a stub's contract threw in this process, if it did. */
-    Optional<String> todo() {
+    Optional<Todo> todo() {
         Matcher matcher = TODO.matcher(stderr());
-        return matcher.find() ? Optional.of(matcher.group(1)) : Optional.empty();
+        return matcher.find() ? Optional.of(new Todo(matcher.group(1).strip(), matcher.group(2))) : Optional.empty();
     }
 
     boolean isAlive() {

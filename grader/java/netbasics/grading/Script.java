@@ -53,6 +53,14 @@ public final class Script {
         }
         ScriptCompiler.Compilation compilation = ScriptCompiler.compile(file);
         if (!compilation.succeeded()) {
+            List<String> others = compilation.broken().stream().filter(broken -> !broken.equals(compilation.source().toAbsolutePath().normalize()))
+                    .map(Workbook::display).toList();
+            if (!others.isEmpty() && others.size() == compilation.broken().size()) {
+                // The exercise itself may be right: say which file it pulls in (//SOURCES) is the one to fix.
+                throw new AssertionError(String.join(" and ", others) + (others.size() == 1 ? " does" : " do")
+                        + " not compile, and " + Workbook.display(file) + " needs it (//SOURCES), so none of this exercise's tests can run:\n"
+                        + compilation.errors());
+            }
             throw new AssertionError(Workbook.display(file) + " does not compile, so none of its tests can run:\n"
                     + compilation.errors());
         }
@@ -63,6 +71,11 @@ public final class Script {
     Path classes() {
         type();
         return ScriptCompiler.compile(file).classes();
+    }
+
+    /** The files {@code jbang} compiles for the script at {@code file}: itself first, then what its {@code //SOURCES} lines name. */
+    public static List<Path> sources(Path file) {
+        return ScriptCompiler.sources(file);
     }
 
     /** A type nested in the script, such as a result record: {@code nested("Summary")}. */

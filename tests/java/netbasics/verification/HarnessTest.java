@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -16,6 +17,7 @@ import netbasics.chapters.datagrams.UdpEchoServerTest;
 import netbasics.grading.ExerciseFilter;
 import netbasics.grading.GradeReport;
 import netbasics.grading.Outcome;
+import netbasics.grading.Script;
 import netbasics.grading.Workbook;
 import org.junit.jupiter.api.Test;
 
@@ -119,6 +121,12 @@ class HarnessTest {
         Path file = Workbook.scriptFile(root, CHAPTER, SCRIPT);
         Files.createDirectories(file.getParent());
         Files.writeString(file, changed, StandardCharsets.UTF_8);
+        Path solutions = Workbook.home().resolve("solutions");
+        for (Path source : Script.sources(Workbook.scriptFile(solutions, CHAPTER, SCRIPT)).stream().skip(1).toList()) {
+            Path copy = root.resolve(solutions.relativize(source).toString()); // what the script pulls in: cli/CommandLine.java
+            Files.createDirectories(copy.getParent());
+            Files.copy(source, copy, StandardCopyOption.REPLACE_EXISTING);
+        }
         return root;
     }
 }

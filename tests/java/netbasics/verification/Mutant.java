@@ -5,9 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import netbasics.grading.Script;
 
 /**
  * A planted bug: a solution with one classic mistake. A mutant is written down as the mistake in
@@ -103,14 +105,27 @@ record Mutant(String chapter, String script, String name, String mistake, List<E
         return result;
     }
 
-    /** Writes a one-exercise tree holding the mutated solution; returns the tree's root. */
+    /**
+     * Writes a one-exercise tree holding the mutated solution and, in their places, the files it
+     * pulls in with {@code //SOURCES} (such as cli/CommandLine.java); returns the tree's root.
+     */
     Path plant(Path solutions, Path scratch) {
         try {
-            String solution = Files.readString(solutions.resolve(chapter).resolve(script + ".java"), StandardCharsets.UTF_8);
+            Path solutionFile = solutions.resolve(chapter).resolve(script + ".java");
+            String solution = Files.readString(solutionFile, StandardCharsets.UTF_8);
             Path root = scratch.resolve(chapter).resolve(script).resolve(name);
             Path file = root.resolve(chapter).resolve(script + ".java");
             Files.createDirectories(file.getParent());
             Files.writeString(file, applyTo(solution), StandardCharsets.UTF_8);
+            Path tree = solutions.toAbsolutePath().normalize();
+            for (Path source : Script.sources(solutionFile).stream().skip(1).toList()) {
+                if (!source.startsWith(tree)) {
+                    throw new IllegalStateException(this + ": " + solutionFile + " pulls in " + source + ", outside " + tree);
+                }
+                Path copy = root.resolve(tree.relativize(source).toString());
+                Files.createDirectories(copy.getParent());
+                Files.copy(source, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
             return root;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

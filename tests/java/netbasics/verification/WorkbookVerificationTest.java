@@ -101,7 +101,7 @@ class WorkbookVerificationTest {
                     .isNotEqualTo(Outcome.Status.PASSED);
             if (outcome.status() == Outcome.Status.FAILED) {
                 assertThat(outcome.message()).as("On chapters/, %s failed for a reason other than the stub's TODO", outcome)
-                        .startsWith("Not done yet: TODO");
+                        .containsPattern("^(Not done yet: |\\S+\\.java is not finished yet: )TODO");
             }
         });
     }
@@ -186,6 +186,7 @@ class WorkbookVerificationTest {
     private static List<Path> scripts(String tree) throws IOException {
         try (Stream<Path> files = Files.walk(HOME.resolve(tree))) {
             return files.filter(p -> p.toString().endsWith(".java"))
+                    .filter(p -> p.getParent().getFileName().toString().matches("\\d\\d-.+")) // exercises, not cli/
                     .filter(p -> CHAPTERS.isEmpty() || CHAPTERS.contains(p.getParent().getFileName().toString()))
                     .sorted().toList();
         }
