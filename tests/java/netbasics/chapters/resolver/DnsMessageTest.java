@@ -157,8 +157,8 @@ public class DnsMessageTest {
 
     // ---- malformed messages: each one a ProtocolException, promptly
 
-    @Graded(points = 3, hint = "A pointer must point before itself: then every jump goes backwards and no loop is "
-            + "possible. A pointer to itself, forward, or past the end is a ProtocolException, not a hang. " + DEFENSIVE)
+    @Graded(points = 3, hint = "A pointer must point to an earlier place in the message: a pointer to itself, forward, "
+            + "or past the end is a ProtocolException, not a hang. " + DEFENSIVE)
     @Test
     void rejects_pointer_loops_and_pointers_forward_or_out_of_bounds(Script script) {
         assertMalformed(script, "a name that is a pointer to itself", message(1, 0, bytes(0xC0, 0x0C), question()));
@@ -167,6 +167,57 @@ public class DnsMessageTest {
         assertMalformed(script, "a pointer forward, to a name after it",
                 message(1, 0, bytes(0xC0, 0x12), question(), bytes(3, 'c', 'o', 'm', 0)));
         assertMalformed(script, "a pointer past the end of the message", message(1, 0, bytes(0xC1, 0x00), question()));
+    }
+
+    @Graded(points = 3, hint = "Pointing backwards is not enough: a pointer back to the start of its own name's labels "
+            + "points before itself and still loops for ever. A pointer must point before the labels it ends (where the "
+            + "name began, or where the last jump landed), and the 255-byte limit must be counted as each label arrives. "
+            + DEFENSIVE)
+    @Test
+    void rejects_pointers_back_into_the_labels_of_their_own_name(Script script) {
+        assertMalformed(script, "a 20-byte message whose name 'a' ends in a pointer back to its own start (offset 12)",
+                message(1, 0, bytes(1, 'a', 0xC0, 0x0C), question()));
+        assertMalformed(script, "a name 'a.b' whose pointer leads back to its own label 'b' (offset 14)",
+                message(1, 0, bytes(1, 'a', 1, 'b', 0xC0, 0x0E), question()));
+        // The question (offset 12) is 'a'. The first answer's data, at 31, is hex (type 99), never read as a name;
+        // the second answer's name jumps back into that data: 'x', then 'b' and a pointer to 'b' again.
+        byte[] loopAfterAJump = message(1, 2, bytes(1, 'a', 0), question(),
+                bytes(0xC0, 0x0C, 0, 99, 0, 1, 0, 0, 0, 60, 0, 4, 1, 'b', 0xC0, 0x1F),
+                bytes(1, 'x', 0xC0, 0x1F, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1));
+        assertMalformed(script, "an answer named 'x' + a pointer to offset 31 (before the name), where 'b' ends in a "
+                + "pointer back to 31 again: a loop reached through a chain", loopAfterAJump);
+    }
+
+    @Graded(points = 2, hint = "A pointer may lead to a name that ends in another pointer: follow the chain to its end. "
+            + "The whole name, across every jump, is at most 255 bytes: count each label as it arrives. " + DEFENSIVE)
+    @Test
+    void follows_a_chain_of_pointers_and_counts_255_bytes_across_it(Script script) throws Exception {
+        Message response = response(5, "www.example.com.", Type.A);
+        response.addRecord(new CNAMERecord(Name.fromString("www.example.com."), DClass.IN, 60, Name.fromString("web.example.com.")), Section.ANSWER);
+        response.addRecord(new CNAMERecord(Name.fromString("web.example.com."), DClass.IN, 60, Name.fromString("api.web.example.com.")), Section.ANSWER);
+        response.addRecord(new ARecord(Name.fromString("api.web.example.com."), DClass.IN, 60, InetAddress.getByName("192.0.2.8")), Section.ANSWER);
+        List<?> answers = Records.get(decode(script).call((Object) response.toWire()), "answers");
+        assertThat(answers.stream().map(a -> summary(a, "name", "type", "data")).toList())
+                .as("decode(%s): the answers (api.web.example.com is 'api' + a pointer to 'web' + a pointer to 'example.com')",
+                        describe(response))
+                .containsExactly("www.example.com 5 web.example.com", "web.example.com 5 api.web.example.com",
+                        "api.web.example.com 1 192.0.2.8");
+
+        // Four 63-byte labels, each name a label and a pointer back to the one before: 4 x 64 + 1 = 257 bytes.
+        var chain = new java.io.ByteArrayOutputStream();
+        int previous = -1;
+        for (char letter : new char[] {'a', 'b', 'c', 'd'}) {
+            int here = 12 + chain.size();
+            chain.write(63);
+            chain.writeBytes(String.valueOf(letter).repeat(63).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            chain.writeBytes(previous < 0 ? bytes(0) : bytes(0xC0 | previous >> 8, previous & 0xFF));
+            chain.writeBytes(question());
+            previous = here;
+        }
+        byte[] fourQuestions = message(1, 0, chain.toByteArray());
+        fourQuestions[5] = 4; // QDCOUNT 4
+        assertMalformed(script, "four questions, each a 63-byte label and a pointer back to the one before: the last name "
+                + "is 257 bytes on the wire, though no single jump is wrong", fourQuestions);
     }
 
     @Graded(points = 2, hint = "Check lengths before using them: a label of 64 or more (a length byte 0x40-0xBF is not "
@@ -198,6 +249,16 @@ public class DnsMessageTest {
         assertMalformed(script, "a header promising 65,535 answers in " + manyRecords.length + " bytes", manyRecords);
         byte[] shortData = message(1, 1, bytes(1, 'a', 0), question(), bytes(0xC0, 0x0C, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 10, 0));
         assertMalformed(script, "an A record whose RDLENGTH 4 promises more than the 2 bytes left", shortData);
+    }
+
+    @Graded(points = 1, hint = "An A record holds exactly 4 bytes and an AAAA record exactly 16: any other RDLENGTH is a "
+            + "ProtocolException, not an address of another family. " + DEFENSIVE)
+    @Test
+    void rejects_an_address_record_of_the_wrong_length(Script script) {
+        assertMalformed(script, "an A record of 5 bytes", message(1, 1, bytes(1, 'a', 0), question(),
+                bytes(0xC0, 0x0C, 0, 1, 0, 1, 0, 0, 0, 60, 0, 5, 192, 0, 2, 1, 7)));
+        assertMalformed(script, "an AAAA record of 4 bytes", message(1, 1, bytes(1, 'a', 0), bytes(0, 28, 0, 1),
+                bytes(0xC0, 0x0C, 0, 28, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1)));
     }
 
     // ---- helpers
