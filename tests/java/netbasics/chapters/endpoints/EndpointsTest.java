@@ -110,7 +110,8 @@ public class EndpointsTest {
     @Test
     void rejects_a_port_out_of_range_or_not_a_number(Script script) {
         expectRejections(parse(script), "port", "host:65536", "host:-1", "127.0.0.1:99999999999", "host:", "host:http",
-                "[::1]:65536", "[::1]:", "host:8O");
+                "[::1]:65536", "[::1]:", "host:8O", "host:+80", "[::1]:+80", "host: 80", "host:80 ", "host:000080",
+                "host:4294967376");
     }
 
     @Graded(points = 1, hint = "A '[' must be closed by the first ']', with nothing but ':PORT' after it; a ']' without its "
@@ -129,6 +130,33 @@ public class EndpointsTest {
         expectRejections(parse, "empty", "");
         expectRejections(parse, null, ":80", "exa mple.com:80", "user@host:80", "a..b:80", "[::1]80", "[127.0.0.1]:80",
                 "[zz::1]:80", "zz::1", "1.2.3:80", "256.1.1.1:80", "010.1.1.1:80", "1:2:3:4:5:6:7:8:9", "host:80:90");
+        // Empty parts, and names and IPv6 literals just past the edge of the syntax.
+        expectRejections(parse, null, "[]", "[]:80", ".", ":", "-a.example:80", "a-.example:80", "b\u00fccher.example:80",
+                "1::2::3", ":::", "[12345::1]:80", "1.2.3.4.5:80");
+    }
+
+    @Graded(points = 1, hint = "A port is one to five digits, so 00080 is 80; the default port is used as given, 0 and "
+            + "65535 included, and one past 65535 is an IllegalArgumentException. A name may end in the root's dot. "
+            + "See \"Writing endpoints down\".")
+    @Test
+    void reads_ports_and_names_at_the_edges_of_the_syntax(Script script) {
+        Method parse = parse(script);
+        expectAddress(parse, "10.0.0.1:00080", ipv4(10, 0, 0, 1), 80);
+        expectAddress(parse, "[::1]:65535", literal("::1"), 65_535);
+        for (String name : List.of("example.com.", "xn--bcher-kva.example", "a-b.example", "a", "0a.example")) {
+            InetSocketAddress parsed = parsed(parse, name + ":1");
+            assertThat(parsed.isUnresolved()).as("parse(\"%s:1\", %d) is an unresolved name", name, DEFAULT_PORT).isTrue();
+            assertThat(parsed.getHostString()).as("the host name parse(\"%s:1\", %d) kept", name, DEFAULT_PORT).isEqualTo(name);
+        }
+        for (int port : new int[] {0, 65_535}) {
+            Object parsed = Learner.within(PARSE_WITHIN, parse, null, "10.0.0.1", port);
+            assertThat(((InetSocketAddress) parsed).getPort()).as("the port of parse(\"10.0.0.1\", %d)", port).isEqualTo(port);
+        }
+        for (int port : new int[] {-1, 65_536}) {
+            Optional<Throwable> failure = Learner.failureOf(PARSE_WITHIN, parse, null, "10.0.0.1", port);
+            assertThat(failure).as("what parse(\"10.0.0.1\", %d) threw: a default port out of range", port)
+                    .hasValueSatisfying(thrown -> assertThat(thrown).isInstanceOf(IllegalArgumentException.class));
+        }
     }
 
     @Graded(points = 1, hint = "Write HOST:PORT. A resolved address shows its numbers (getAddress().getHostAddress()), "
@@ -203,7 +231,8 @@ public class EndpointsTest {
             + "\"TEXT -> error: MESSAGE\" for input parse rejects, and exits with 1 if any was rejected.")
     @Test
     void main_reads_each_argument_and_says_what_it_is(Script script) {
-        try (MainProcess main = script.startMain("--port", "8881", "127.0.0.1:80", "[::1]", "localhost:8881", "host:65536")) {
+        try (MainProcess main = script.startMain("--port", "8881", "127.0.0.1:80", "[::1]", "localhost:8881", "host:65536");
+             MainProcess bad = script.startMain("--port", "not-a-port", "localhost")) {
             int status = main.awaitExit(Duration.ofSeconds(10));
             List<String> lines = main.stdout().lines().toList();
             assertThat(lines).as("what `%s` printed\n%s", main.commandLine(), main.transcript())
@@ -211,8 +240,6 @@ public class EndpointsTest {
                             "localhost:8881 -> unresolved name localhost:8881")
                     .anySatisfy(line -> assertThat(line).startsWith("host:65536 -> error: ").contains("port"));
             assertThat(status).as("exit status of `%s`, where one argument was rejected", main.commandLine()).isEqualTo(1);
-        }
-        try (MainProcess bad = script.startMain("--port", "not-a-port", "localhost")) {
             assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isEqualTo(2);
             assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
         }

@@ -155,11 +155,51 @@ public class TextCodecTest {
         assertThat(decoder.finish(instance)).as("finish() after \"€ again\"").isEmpty();
     }
 
+    @Graded(points = 2, hint = "Each Decoder is one stream: keep its unfinished bytes and its CharsetDecoder in fields "
+            + "of the instance, never in static ones shared by every Decoder. An empty chunk completes nothing and "
+            + "loses nothing. See \"Characters split across reads\".")
+    @Test
+    void decoders_of_two_streams_keep_apart_and_empty_chunks_change_nothing(Script script) {
+        var decoder = new DecoderUnderTest(script);
+        Object alice = decoder.create();
+        Object bob = decoder.create();
+        // Two conversations at once, their chunks interleaved, each cut inside a character.
+        String aliceText = decoder.decode(alice, hex("e2 82")) + decoder.decode(bob, hex("f0 9f"))
+                + decoder.decode(alice, new byte[0]) + decoder.decode(alice, hex("ac 21")) + decoder.decode(bob, hex("98"))
+                + decoder.decode(bob, new byte[0]);
+        String bobText = decoder.decode(bob, hex("80 3f"));
+        aliceText += decoder.finish(alice);
+        bobText += decoder.finish(bob);
+        assertThat(codePoints(aliceText + "|" + bobText))
+                .as("Two Decoders, fed interleaved: Alice [e2 82], Bob [f0 9f], Alice [], Alice [ac 21], Bob [98], Bob [], "
+                        + "Bob [80 3f], then finish() on each: Alice's text %s and Bob's %s, each from its own bytes alone "
+                        + "(shown joined by |)", quoted("€!"), quoted("😀?"))
+                .isEqualTo(codePoints("€!|😀?"));
+        assertThat(decoder.finish(decoder.create())).as("finish() on a new Decoder that was given nothing").isEmpty();
+        assertThat(decoder.decode(decoder.create(), new byte[0])).as("decode([]) on a new Decoder").isEmpty();
+    }
+
+    @Graded(points = 1, hint = "A chunk may be as big as a whole message: size the output by what is to be decoded (the "
+            + "unfinished bytes and the chunk), never by a fixed buffer. See \"Characters split across reads\".")
+    @Test
+    void the_decoder_takes_big_chunks_whole(Script script) {
+        var decoder = new DecoderUnderTest(script);
+        String big = "€😀a".repeat(20_000);
+        byte[] bytes = utf8(big);
+        Object instance = decoder.create();
+        // Start with the first byte of the €, so the big chunk follows unfinished bytes.
+        String text = decoder.decode(instance, Arrays.copyOfRange(bytes, 0, 1))
+                + decoder.decode(instance, Arrays.copyOfRange(bytes, 1, bytes.length)) + decoder.finish(instance);
+        assertThat(text.length()).as("the length of the text a Decoder made of %d bytes (20,000 times \"€😀a\"), fed as 1 byte "
+                + "and then %d", bytes.length, bytes.length - 1).isEqualTo(big.length());
+        assertThat(text.equals(big)).as("whether that text is 20,000 times \"€😀a\"").isTrue();
+    }
+
     @Graded(points = 1, hint = "main prints the UTF-8 bytes of its text (a sample without arguments) and what the Decoder "
             + "returns for each chunk of --chunk bytes; it only calls encode and the Decoder.")
     @Test
     void main_shows_the_bytes_and_what_each_chunk_decodes_to(Script script) {
-        try (MainProcess main = script.startMain("--chunk", "1")) {
+        try (MainProcess main = script.startMain("--chunk", "1"); MainProcess bad = script.startMain("--chunk", "0")) {
             int status = main.awaitExit(Duration.ofSeconds(10));
             String out = main.stdout();
             assertThat(out).as("what `%s` printed\n%s", main.commandLine(), main.transcript())
@@ -175,8 +215,6 @@ public class TextCodecTest {
                     main.commandLine(), main.transcript()).isEqualTo(13);
             assertThat(decoded.toString()).as("the chunks' texts printed by `%s`, joined", main.commandLine()).isEqualTo(MIXED);
             assertThat(status).as("exit status of `%s`", main.commandLine()).isZero();
-        }
-        try (MainProcess bad = script.startMain("--chunk", "0")) {
             assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isEqualTo(2);
             assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
         }

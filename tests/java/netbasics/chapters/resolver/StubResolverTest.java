@@ -95,6 +95,22 @@ public class StubResolverTest {
         }
     }
 
+    @Graded(points = 1, hint = "Ignoring a datagram must not restart the wait: compute the attempt's deadline once and "
+            + "give each receive only the time left until it, or a stream of junk keeps you waiting for ever. " + ASKING)
+    @Test
+    void a_stream_of_junk_does_not_stop_the_clock(Script script) throws Exception {
+        try (var server = DnsTestServer.start().then(Mode.JUNK)) {
+            long start = System.nanoTime();
+            Throwable thrown = catchThrowable(() -> exchange(script).within(Duration.ofSeconds(5))
+                    .call(server.address(), query(0x5151, "junk.example", Type.A), Duration.ofMillis(300), 0));
+            long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            assertThat(thrown).as("exchange (timeout 300 ms, no retry) with a server that sends a reply with another id every "
+                    + "100 ms for 3 s, and never the true one").isInstanceOf(SocketTimeoutException.class);
+            assertThat(millis).as("milliseconds until exchange gave up: one attempt of 300 ms, however many wrong replies "
+                    + "came in the meantime").isLessThan(1_500);
+        }
+    }
+
     // ---- exchange: which replies to believe
 
     @Graded(points = 2, hint = "A reply whose id is not the query's answers some other query (or is forged): ignore it "
@@ -123,6 +139,15 @@ public class StubResolverTest {
     @Test
     void ignores_a_malformed_reply(Script script) throws Exception {
         assertIgnoresForgery(script, Mode.MALFORMED, "first a reply with the right id whose promised answers are missing");
+    }
+
+    @Graded(points = 1, hint = "Decoding a reply must end, whatever its bytes: a name that points back into its own "
+            + "labels is malformed, to be dropped like any reply that cannot be decoded, never followed for ever. "
+            + "See \"Decoding bytes you do not trust\".")
+    @Test
+    void ignores_a_reply_whose_name_loops(Script script) throws Exception {
+        assertIgnoresForgery(script, Mode.LOOPING_NAME, "first a reply with the right id and question whose answer's name is "
+                + "'a' and a pointer back to that 'a'");
     }
 
     private static void assertIgnoresForgery(Script script, Mode mode, String what) throws Exception {
