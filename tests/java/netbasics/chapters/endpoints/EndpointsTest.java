@@ -21,6 +21,28 @@ import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Endpoints is graded in-process on literals only: nothing it reads may need DNS.
+ *
+ * <p>Every clause of the contract (the stub's javadoc and TODOs, and the chapter's section) and the
+ * test that checks it:
+ * <ul>
+ * <li>parse: IPv4 HOST:PORT and HOST alone (the default port), ports 0 and 65535: {@code reads_an_ipv4_address_and_port}</li>
+ * <li>parse: [IPV6]:PORT and [IPV6], any case, the shortened forms: {@code reads_ipv6_in_brackets_with_or_without_a_port}</li>
+ * <li>parse: a bare IPv6 literal (two colons or more) takes the default port: {@code reads_a_bare_ipv6_address_with_the_default_port}</li>
+ * <li>parse keeps the %scope of an IPv6 literal: {@code keeps_the_scope_id_of_an_ipv6_address}</li>
+ * <li>parse keeps a host name unresolved and never looks it up: {@code keeps_a_host_name_unresolved_without_looking_it_up}</li>
+ * <li>rule 6: a port is 1 to 5 digits, 0-65535, no sign, no spaces; the message says "port": {@code rejects_a_port_out_of_range_or_not_a_number}</li>
+ * <li>rule 6 at its edges (00080 is 80), the default port used as given, 0-65535, and refused past it; a name may end in the root's dot: {@code reads_ports_and_names_at_the_edges_of_the_syntax}</li>
+ * <li>rule 2: brackets must pair, ":PORT" only after "]"; the message says "bracket": {@code rejects_unbalanced_brackets}</li>
+ * <li>rule 1 (empty is an error, the message says "empty"), rules 3-5 (dotted quads, host names, IPv6 literals, empty parts); the message quotes the input: {@code rejects_empty_and_malformed_input_naming_it}</li>
+ * <li>format: IPv4 and names as HOST:PORT, a resolved address as numbers: {@code writes_ipv4_and_names_back}</li>
+ * <li>format: IPv6 in brackets, RFC 5952's shortest form, the %scope kept: {@code writes_ipv6_in_brackets_and_in_its_shortest_form}</li>
+ * <li>format writes what parse reads, and back: {@code reads_back_what_it_writes}</li>
+ * <li>family: INET, INET6, empty for an unresolved name: {@code names_the_address_family}</li>
+ * <li>main prints TEXT -> FAMILY ADDRESS:PORT or TEXT -> error: MESSAGE, exit 1 if any was rejected, 2 for usage: {@code main_reads_each_argument_and_says_what_it_is}</li>
+ * </ul>
+ */
 @Exercise(chapter = "01-endpoints", script = "Endpoints")
 public class EndpointsTest {
 

@@ -22,6 +22,24 @@ import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;
 
+/**
+ * TextCodec runs in a JVM whose default charset is ISO-8859-1, so code that forgets to name UTF-8 shows.
+ *
+ * <p>Every clause of the contract (the stub's javadoc and TODOs, and the chapter's section) and the
+ * test that checks it:
+ * <ul>
+ * <li>encode: UTF-8, whatever the default charset: {@code encodes_text_as_utf8_whatever_the_default_charset}</li>
+ * <li>decode: UTF-8, whatever the default charset: {@code decodes_utf8_whatever_the_default_charset}</li>
+ * <li>decode: each malformed sequence becomes U+FFFD, as new String(bytes, UTF_8) does: {@code decoding_turns_malformed_bytes_into_replacement_characters}</li>
+ * <li>Decoder: a character split between chunks, at every byte boundary, comes out whole: {@code the_decoder_joins_a_character_split_between_two_chunks}</li>
+ * <li>Decoder: each character as soon as its last byte arrives: {@code the_decoder_gives_each_character_as_soon_as_its_last_byte_arrives}</li>
+ * <li>Decoder: malformed bytes replaced however the chunks fall: {@code the_decoder_replaces_malformed_bytes_however_the_chunks_fall}</li>
+ * <li>finish: an unfinished character becomes U+FFFD, and the Decoder starts afresh: {@code finish_replaces_an_unfinished_character_and_starts_afresh}</li>
+ * <li>Decoder: each instance is one stream of its own; empty chunks change nothing: {@code decoders_of_two_streams_keep_apart_and_empty_chunks_change_nothing}</li>
+ * <li>Decoder: a chunk of any size is decoded whole ("an output buffer as long as the input always suffices"): {@code the_decoder_takes_big_chunks_whole}</li>
+ * <li>main shows the bytes and each chunk's text; usage errors exit 2: {@code main_shows_the_bytes_and_what_each_chunk_decodes_to}</li>
+ * </ul>
+ */
 @Exercise(chapter = "01-endpoints", script = "TextCodec")
 public class TextCodecTest {
 
@@ -189,10 +207,12 @@ public class TextCodecTest {
         Object instance = decoder.create();
         // Start with the first byte of the €, so the big chunk follows unfinished bytes.
         String text = decoder.decode(instance, Arrays.copyOfRange(bytes, 0, 1))
-                + decoder.decode(instance, Arrays.copyOfRange(bytes, 1, bytes.length)) + decoder.finish(instance);
-        assertThat(text.length()).as("the length of the text a Decoder made of %d bytes (20,000 times \"€😀a\"), fed as 1 byte "
-                + "and then %d", bytes.length, bytes.length - 1).isEqualTo(big.length());
+                + decoder.decode(instance, Arrays.copyOfRange(bytes, 1, bytes.length));
+        assertThat(text.length()).as("the length of the text a Decoder returned for %d bytes (20,000 times \"€😀a\"), fed as "
+                + "1 byte and then %d: every character is complete once the big chunk is in", bytes.length, bytes.length - 1)
+                .isEqualTo(big.length());
         assertThat(text.equals(big)).as("whether that text is 20,000 times \"€😀a\"").isTrue();
+        assertThat(decoder.finish(instance)).as("finish() after the big chunk, which ended on a whole character").isEmpty();
     }
 
     @Graded(points = 1, hint = "main prints the UTF-8 bytes of its text (a sample without arguments) and what the Decoder "

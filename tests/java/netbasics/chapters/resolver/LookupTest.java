@@ -21,7 +21,21 @@ import org.junit.jupiter.api.Test;
  * Lookup is graded through its main, in a JVM of its own started with {@code -Djdk.net.hosts.file}:
  * the JDK then resolves from the test's hosts file alone, so the answers are known in advance and
  * no lookup reaches the machine's real resolver. (The property is read once, when InetAddress is
- * first used, which is why the test JVM itself cannot be pointed at the file.)
+ * first used, which is why the test JVM itself cannot be pointed at the file.) The runs of one test
+ * start side by side: each is independent, and the JVM's start is most of what a run costs.
+ *
+ * <p>Every clause of the contract (the stub's javadoc and TODOs, and the chapter's section) and the
+ * test that checks it:
+ * <ul>
+ * <li>addresses(name, null): every address, in the resolver's order, for both orders of preference and for loopback names of both families: {@code lists_every_address_in_the_resolvers_order}</li>
+ * <li>addresses(name, family): only that family, in order; none of it is an UnknownHostException: {@code keeps_only_the_family_asked_for}</li>
+ * <li>an unknown name is an UnknownHostException (main: "unknown host", exit 1): {@code an_unknown_name_is_an_unknown_host}</li>
+ * <li>firstIpv4: the first IPv4 address in the resolver's order, even when IPv6 is preferred; none is an UnknownHostException: {@code finds_the_first_ipv4_address}</li>
+ * <li>reverse: the name of an address, IPv4 and IPv6; no name is an UnknownHostException: {@code finds_the_name_of_an_address}</li>
+ * <li>fullyQualified: the canonical name; a name that cannot be qualified comes back as it was, never an error: {@code qualifies_a_short_name}</li>
+ * <li>numeric: HOST:PORT in numbers, IPv6 in brackets, no lookup: {@code shows_a_socket_address_as_numbers}</li>
+ * <li>main's commands (addresses, --family, first-ipv4, reverse, fqdn, numeric) print one answer per line, exit 0: {@code every test above, through main}</li>
+ * </ul>
  */
 @Exercise(chapter = "07-resolver", script = "Lookup")
 public class LookupTest {

@@ -30,7 +30,36 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
-/** The resolver talks to a programmable DNS server built on dnsjava, which also reads its queries. */
+/**
+ * The resolver talks to a programmable DNS server built on dnsjava, which also reads its queries.
+ *
+ * <p>Every clause of the contract (the stub's javadoc and TODOs, and the chapter's section) and the
+ * test that checks it:
+ * <ul>
+ * <li>exchange sends the query in one datagram to the server and returns the reply's bytes: {@code exchange_sends_the_query_and_returns_the_reply}</li>
+ * <li>a silent attempt is retried, up to retries more times: {@code retries_when_the_server_stays_silent}</li>
+ * <li>after 1 + retries attempts of timeout each: SocketTimeoutException, not sooner: {@code gives_up_in_time_when_nobody_answers}</li>
+ * <li>ignoring a datagram does not reset the clock: each receive gets only the time left: {@code a_stream_of_junk_does_not_stop_the_clock}</li>
+ * <li>a reply with another id is ignored: {@code ignores_a_reply_with_another_id}</li>
+ * <li>a reply from another address or port is ignored: {@code ignores_a_reply_from_another_port}</li>
+ * <li>a reply to another question is ignored: {@code ignores_a_reply_to_another_question}</li>
+ * <li>a reply that cannot be decoded is ignored (counts that lie; a name that loops): {@code ignores_a_malformed_reply, ignores_a_reply_whose_name_loops}</li>
+ * <li>TC set: the same query over TCP to the same address and port, length-prefixed, whose reply is returned: {@code asks_again_over_tcp_when_the_reply_is_truncated}</li>
+ * <li>TCP: a reply split across reads is read whole: {@code reads_a_tcp_reply_split_across_reads}</li>
+ * <li>TCP: the reply's id and question are checked; one that fails is not returned (IOException): {@code checks_the_id_and_the_question_of_a_tcp_reply_too}</li>
+ * <li>TCP: only a truncated reply that passed the checks (sender first) sends the query over TCP: {@code a_truncated_reply_from_another_port_is_no_reason_to_use_tcp}</li>
+ * <li>TCP: the whole exchange ends within one timeout, however slowly the reply trickles: {@code the_tcp_fallback_has_a_deadline_for_the_whole_reply}</li>
+ * <li>resolve: a fresh random id per query, RD set, the addresses of the type asked; a final dot changes nothing: {@code resolves_a_name_to_its_addresses}</li>
+ * <li>resolve follows a CNAME chain to the addresses: {@code follows_a_cname_chain_to_the_addresses}</li>
+ * <li>resolve ignores records of other names in the answer: {@code ignores_records_of_other_names_in_the_answer}</li>
+ * <li>a CNAME loop (itself included) is an IOException that says "loop", not an empty list: {@code reports_a_cname_loop_as_a_loop}</li>
+ * <li>an A record that is not 4 bytes or an AAAA record that is not 16 is malformed, not NXDOMAIN, not an address: {@code an_address_record_of_the_wrong_length_is_malformed}</li>
+ * <li>NXDOMAIN is an UnknownHostException; a name without addresses of the type is an empty list: {@code tells_no_such_name_from_no_address}</li>
+ * <li>SERVFAIL is a ServerFailure: {@code tells_server_failure_apart}</li>
+ * <li>main prints NAME TYPE ADDRESS per address; usage errors exit 2: {@code main_prints_the_answers}</li>
+ * <li>a chain that ends at an alias without records: ask the server about that alias: {@code asks_about_the_alias_the_answer_ends_at}</li>
+ * </ul>
+ */
 @Exercise(chapter = "07-resolver", script = "StubResolver")
 public class StubResolverTest {
 
@@ -72,7 +101,7 @@ public class StubResolverTest {
     @Test
     void retries_when_the_server_stays_silent(Script script) throws Exception {
         try (var server = DnsTestServer.start().a("www.example.com", "192.0.2.1").then(Mode.DROP, Mode.DROP)) {
-            byte[] reply = exchange(script).call(server.address(), query(7, "www.example.com", Type.A), Duration.ofMillis(250), 3);
+            byte[] reply = exchange(script).call(server.address(), query(7, "www.example.com", Type.A), Duration.ofMillis(150), 3);
             assertThat(server.udpQueries()).as("the server dropped the first two queries, so it should have received a third")
                     .hasSizeGreaterThanOrEqualTo(3);
             assertThat(addresses(reply, "the reply to the third attempt")).containsExactly("192.0.2.1");
@@ -154,8 +183,8 @@ public class StubResolverTest {
         try (var server = DnsTestServer.start().a("bank.example", "192.0.2.7").then(mode)) {
             byte[] reply = exchange(script).call(server.address(), query(0x4242, "bank.example", Type.A), TIMEOUT, 1);
             List<String> got = addresses(reply, "the reply returned by exchange");
-            assertThat(got).as("The server sent %s (claiming %s), then the true reply 100 ms later; exchange returned a reply with %s",
-                    what, DnsTestServer.FORGED_IPV4, got).containsExactly("192.0.2.7");
+            assertThat(got).as("The server sent %s (claiming %s), then the true reply %d ms later; exchange returned a reply with %s",
+                    what, DnsTestServer.FORGED_IPV4, DnsTestServer.AFTER_FORGERY.toMillis(), got).containsExactly("192.0.2.7");
         }
     }
 
@@ -206,8 +235,8 @@ public class StubResolverTest {
     void a_truncated_reply_from_another_port_is_no_reason_to_use_tcp(Script script) throws Exception {
         try (var server = DnsTestServer.start().a("bank.example", "192.0.2.7").then(Mode.FORGED_TRUNCATION)) {
             byte[] reply = exchange(script).call(server.address(), query(0x4444, "bank.example", Type.A), TIMEOUT, 1);
-            assertThat(addresses(reply, "the reply returned by exchange")).as("the server's true reply over UDP, sent 100 ms "
-                    + "after a truncated reply from another port").containsExactly("192.0.2.7");
+            assertThat(addresses(reply, "the reply returned by exchange")).as("the server's true reply over UDP, sent %d ms "
+                    + "after a truncated reply from another port", DnsTestServer.AFTER_FORGERY.toMillis()).containsExactly("192.0.2.7");
             assertThat(server.tcpQueries()).as("queries over TCP: none, since only a forged datagram was truncated").isEmpty();
         }
     }
@@ -263,6 +292,21 @@ public class StubResolverTest {
             assertThat(texts(resolve(script).call(server.address(), "www.example.com", Type.A, TIMEOUT, 2)))
                     .as("resolve(www.example.com, A) where www.example.com -> edge.example.net -> pop7.cdn.example A 203.0.113.7")
                     .containsExactly("203.0.113.7");
+        }
+    }
+
+    @Graded(points = 1, hint = "When the chain of CNAMEs in the answer ends at an alias without records of the type, the "
+            + "server did not finish the chain: ask it about that alias, and return what it answers. " + ANSWERS)
+    @Test
+    void asks_about_the_alias_the_answer_ends_at(Script script) throws Exception {
+        try (var server = DnsTestServer.start().cname("www.shallow.example", "edge.shallow.example")
+                .a("edge.shallow.example", "192.0.2.44").shallow("www.shallow.example")) {
+            assertThat(texts(resolve(script).call(server.address(), "www.shallow.example", Type.A, TIMEOUT, 1)))
+                    .as("resolve(www.shallow.example, A) from a server that answers only www.shallow.example CNAME "
+                            + "edge.shallow.example, and edge.shallow.example A 192.0.2.44 when asked about it")
+                    .containsExactly("192.0.2.44");
+            assertThat(server.udpQueries().stream().map(q -> q.getQuestion().getName().toString()).toList())
+                    .as("the names resolve asked the server about").contains("edge.shallow.example.");
         }
     }
 
