@@ -35,9 +35,11 @@ public class StubResolver {
      * Sends {@code query} to {@code server} over UDP and returns the first reply that comes from
      * {@code server} with the query's id and question. Each attempt waits up to {@code timeout};
      * a silent server gets {@code retries} more attempts. A reply with the TC bit set is followed
-     * by the same query over TCP, whose reply is returned.
+     * by the same query over TCP, whose reply is returned: it must carry the query's id and question
+     * too, and the whole TCP exchange ends within one {@code timeout}.
      *
-     * @throws SocketTimeoutException no acceptable reply in any attempt
+     * @throws SocketTimeoutException no acceptable reply in any attempt, or no whole TCP reply in time
+     * @throws IOException            the TCP reply does not answer the query, or cannot be decoded
      */
     public static byte[] exchange(InetSocketAddress server, byte[] query, Duration timeout, int retries) throws IOException {
         // TODO Send the query over UDP and wait up to timeout for a reply from server with the query's id and question,
@@ -48,10 +50,10 @@ public class StubResolver {
     /**
      * The addresses of {@code name} of {@code type} (A or AAAA), following CNAMEs: the answer
      * records of the name's aliases lead to the addresses. An empty list when the name exists but
-     * has no address of that type.
+     * has no address of that type. Records of other names in the answer are ignored.
      *
      * @throws UnknownHostException   the server says there is no such name
-     * @throws ServerFailure          the server failed to find out
+     * @throws ServerFailure          the server failed to find out, or its CNAMEs loop (the message says "loop")
      * @throws SocketTimeoutException no answer in time
      */
     public static List<InetAddress> resolve(InetSocketAddress server, String name, int type, Duration timeout, int retries)

@@ -179,12 +179,16 @@ public class DnsMessage {
         private int nameEnd;
 
         /**
-         * Follows labels and pointers from {@code offset}. A pointer must point strictly before
-         * itself: then every jump goes backwards, and no chain of pointers can loop.
+         * Follows labels and pointers from {@code offset}. Two rules end every name, whatever the
+         * bytes: a pointer must point strictly before the labels it ends (before the place this
+         * name began, or where the last jump landed), so the places a name is read from move
+         * towards the start of the message at every jump and can never repeat; and the 255-byte
+         * limit is counted as each label arrives, not once the name is whole (it never would be).
          */
         private String nameAt(int offset) throws ProtocolException {
             var name = new StringBuilder();
             int at = offset;
+            int labelsStart = offset; // where the labels now being read began: a pointer must go before it
             int wireLength = 1; // the final zero byte
             boolean jumped = false;
             while (true) {
@@ -197,15 +201,17 @@ public class DnsMessage {
                         throw new ProtocolException("a compression pointer is cut off at the end of the message");
                     }
                     int target = (length & 0x3F) << 8 | bytes[at + 1] & 0xFF;
-                    if (target >= at) {
+                    if (target >= labelsStart) {
                         throw new ProtocolException("a compression pointer at offset " + at + " points to " + target
-                                + ", not before itself: it would point forward or loop");
+                                + ", not before offset " + labelsStart + " where the labels it ends began: "
+                                + (target >= at ? "it points forward" : "it points back into its own name, a loop"));
                     }
                     if (!jumped) {
                         nameEnd = at + 2;
                         jumped = true;
                     }
                     at = target;
+                    labelsStart = target;
                     continue;
                 }
                 if ((length & 0xC0) != 0) {

@@ -3,8 +3,9 @@
 //SOURCES ../cli/CommandLine.java
 
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -20,8 +21,11 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.Locale;
 
 /**
  * A DNS stub resolver: it asks one configured server, over UDP with a timeout and retries, and
@@ -56,9 +60,11 @@ public class StubResolver {
      * Sends {@code query} to {@code server} over UDP and returns the first reply that comes from
      * {@code server} with the query's id and question. Each attempt waits up to {@code timeout};
      * a silent server gets {@code retries} more attempts. A reply with the TC bit set is followed
-     * by the same query over TCP, whose reply is returned.
+     * by the same query over TCP, whose reply is returned: it must carry the query's id and question
+     * too, and the whole TCP exchange ends within one {@code timeout}.
      *
-     * @throws SocketTimeoutException no acceptable reply in any attempt
+     * @throws SocketTimeoutException no acceptable reply in any attempt, or no whole TCP reply in time
+     * @throws IOException            the TCP reply does not answer the query, or cannot be decoded
      */
     public static byte[] exchange(InetSocketAddress server, byte[] query, Duration timeout, int retries) throws IOException {
         try (var socket = new DatagramSocket()) {
@@ -94,22 +100,52 @@ public class StubResolver {
                 + timeout.toMillis() + " ms");
     }
 
-    /** The same query over TCP, each message preceded by its length in two bytes. */
+    /**
+     * The same query over TCP, each message preceded by its length in two bytes. The whole
+     * exchange (connect, write, every read) has one deadline, {@code timeout} from now: a
+     * per-read timeout alone would let a server that sends one byte at a time keep us for ever.
+     */
     static byte[] exchangeOverTcp(InetSocketAddress server, byte[] query, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try (var socket = new Socket()) {
-            socket.connect(server, (int) timeout.toMillis());
-            socket.setSoTimeout((int) timeout.toMillis());
+            socket.connect(server, millisLeft(deadline, server));
             OutputStream out = socket.getOutputStream();
             out.write(ByteBuffer.allocate(2 + query.length).putShort((short) query.length).put(query).array());
             out.flush();
-            var in = new DataInputStream(socket.getInputStream());
-            byte[] reply = new byte[in.readUnsignedShort()];
-            in.readFully(reply);
+            byte[] prefix = readFully(socket, new byte[2], deadline, server);
+            byte[] reply = readFully(socket, new byte[(prefix[0] & 0xFF) << 8 | prefix[1] & 0xFF], deadline, server);
+            // Over TCP the sender is the server we connected to; the id and the question still need checking.
             if (!answers(query, reply)) {
-                throw new ProtocolException("the TCP reply from " + server + " does not answer the query");
+                throw new ProtocolException("the TCP reply from " + server + " does not answer the query (another id or question)");
+            }
+            if (!wellFormed(reply)) {
+                throw new ProtocolException("the TCP reply from " + server + " cannot be decoded");
             }
             return reply;
         }
+    }
+
+    /** Fills {@code buffer} from the socket, however the bytes are split, giving each read only the time left. */
+    private static byte[] readFully(Socket socket, byte[] buffer, long deadline, InetSocketAddress server) throws IOException {
+        InputStream in = socket.getInputStream();
+        for (int filled = 0; filled < buffer.length; ) {
+            socket.setSoTimeout(millisLeft(deadline, server));
+            int count = in.read(buffer, filled, buffer.length - filled);
+            if (count < 0) {
+                throw new EOFException("the TCP connection to " + server + " ended after " + filled + " of " + buffer.length + " bytes");
+            }
+            filled += count;
+        }
+        return buffer;
+    }
+
+    /** The milliseconds left until {@code deadline}, at least 1 (0 would mean "no timeout"); none left is a timeout. */
+    private static int millisLeft(long deadline, InetSocketAddress server) throws SocketTimeoutException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new SocketTimeoutException("no whole reply over TCP from " + server + " before the deadline");
+        }
+        return (int) Math.max(1, Duration.ofNanos(left).toMillis());
     }
 
     /** Whether {@code reply} is a response with the query's id and the very same question. */
@@ -128,16 +164,18 @@ public class StubResolver {
     /**
      * The addresses of {@code name} of {@code type} (A or AAAA), following CNAMEs: the answer
      * records of the name's aliases lead to the addresses. An empty list when the name exists but
-     * has no address of that type.
+     * has no address of that type. Records of other names in the answer are ignored.
      *
      * @throws UnknownHostException   the server says there is no such name
-     * @throws ServerFailure          the server failed to find out
+     * @throws ServerFailure          the server failed to find out, or its CNAMEs loop (the message says "loop")
      * @throws SocketTimeoutException no answer in time
      */
     public static List<InetAddress> resolve(InetSocketAddress server, String name, int type, Duration timeout, int retries)
             throws IOException {
         String wanted = trim(name);
-        for (int hop = 0; hop <= MAX_CNAMES; hop++) {
+        // Every name of the chain so far, in lower case: meeting one again is a CNAME loop.
+        Set<String> chain = new LinkedHashSet<>(List.of(wanted.toLowerCase(Locale.ROOT)));
+        while (true) {
             byte[] query = Wire.encodeQuery(IDS.nextInt(0x10000), wanted, type);
             Wire.Message reply = Wire.decode(exchange(server, query, timeout, retries));
             if (reply.rcode() == RCODE_NO_SUCH_NAME) {
@@ -147,10 +185,11 @@ public class StubResolver {
                 throw new ServerFailure(name + ": the server " + server + " failed with rcode " + reply.rcode()
                         + (reply.rcode() == RCODE_SERVER_FAILURE ? " (SERVFAIL)" : ""));
             }
-            // Walk the chain inside this answer: name -> alias target -> ... -> addresses.
+            // Walk the chain inside this answer: name -> alias target -> ... -> addresses. Records of
+            // other names are not about this question, whatever they say.
             String current = wanted;
-            List<InetAddress> addresses = new ArrayList<>();
-            for (int link = 0; link <= MAX_CNAMES && addresses.isEmpty(); link++) {
+            while (true) {
+                List<InetAddress> addresses = new ArrayList<>();
                 String next = null;
                 for (Wire.Answer answer : reply.answers()) {
                     if (!answer.name().equalsIgnoreCase(current)) {
@@ -163,16 +202,21 @@ public class StubResolver {
                     }
                 }
                 if (!addresses.isEmpty() || next == null) {
-                    break;
+                    if (!addresses.isEmpty() || current.equals(wanted)) {
+                        return addresses;
+                    }
+                    break; // the chain ended at an alias without its addresses: ask for the alias itself
+                }
+                if (!chain.add(next.toLowerCase(Locale.ROOT))) {
+                    throw new ServerFailure(name + ": a CNAME loop: " + String.join(" -> ", chain) + " -> " + next);
+                }
+                if (chain.size() > MAX_CNAMES + 1) {
+                    throw new ServerFailure(name + ": more than " + MAX_CNAMES + " aliases in a row: " + String.join(" -> ", chain));
                 }
                 current = next;
             }
-            if (!addresses.isEmpty() || current.equalsIgnoreCase(wanted)) {
-                return addresses;
-            }
-            wanted = current; // the chain ended at an alias without its addresses: ask for the alias itself
+            wanted = current;
         }
-        throw new ServerFailure(name + ": more than " + MAX_CNAMES + " aliases in a row");
     }
 
     private static boolean wellFormed(byte[] reply) {
@@ -242,16 +286,24 @@ public class StubResolver {
                 int length = u16(m, at + 8);
                 at += 10;
                 need(m, at, length);
+                if ((type == A && length != 4) || (type == AAAA && length != 16)) {
+                    throw new ProtocolException("an " + (type == A ? "A record holds 4" : "AAAA record holds 16")
+                            + " bytes, not " + length);
+                }
                 list.add(new Answer(owner, type, m, at, Arrays.copyOfRange(m, at, at + length)));
                 at += length;
             }
             return new Message(flags, list);
         }
 
-        /** The name at {@code offset}; pointers must point before themselves, so none can loop. */
+        /**
+         * The name at {@code offset}. A pointer must point before the labels it ends (where the name
+         * began, or the last jump landed), and the 255 bytes are counted as labels arrive: no loop survives either.
+         */
         static String nameAt(byte[] m, int offset) throws ProtocolException {
             var name = new StringBuilder();
             int at = offset;
+            int labelsStart = offset;
             int wire = 1;
             while (true) {
                 need(m, at, 1);
@@ -259,10 +311,12 @@ public class StubResolver {
                 if ((length & 0xC0) == 0xC0) {
                     need(m, at, 2);
                     int target = (length & 0x3F) << 8 | m[at + 1] & 0xFF;
-                    if (target >= at) {
-                        throw new ProtocolException("a compression pointer at " + at + " does not point backwards");
+                    if (target >= labelsStart) {
+                        throw new ProtocolException("a compression pointer at " + at + " points to " + target
+                                + ", not before " + labelsStart + " where the labels it ends began");
                     }
                     at = target;
+                    labelsStart = target;
                     continue;
                 }
                 if (length > 63) {

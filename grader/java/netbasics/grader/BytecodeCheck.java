@@ -27,10 +27,10 @@ import org.objectweb.asm.Type;
  * that grades it, or reach the grader, is refused with the file, the line and the reason.
  *
  * <p>The rule for {@code main}: a script's {@code main} runs in a process of its own, so it may end
- * that process with {@code System.exit(status)}, and so may the methods that only {@code main}
- * calls (its usage and argument helpers, directly or through each other); the same holds for a
- * shutdown hook, which main may leave to remove a socket file on exit. No other method may,
- * and nothing may call {@code main}, so an exit can never happen inside a contract call.
+ * that process with {@code System.exit(status)}, and so may what only {@code main} reaches (its
+ * command line's usage errors); the same holds for a shutdown hook, which main may leave to remove
+ * a socket file on exit. Nothing a contract method can reach may, and nothing may call
+ * {@code main}, so an exit can never happen inside a contract call.
  */
 public final class BytecodeCheck {
 
@@ -72,19 +72,19 @@ public final class BytecodeCheck {
     private BytecodeCheck() {}
 
     /** Every refused use in the classes under {@code classes}, in file and line order. */
-    public static List<Violation> check(Path classes) {
+    public static List<Violation> check(Path classes, String script) {
         List<Violation> found = new ArrayList<>();
         var calls = new CallGraph();
         try (Stream<Path> files = Files.walk(classes)) {
             for (Path file : files.filter(p -> p.toString().endsWith(".class")).sorted().toList()) {
-                new ClassReader(Files.readAllBytes(file)).accept(new Checker(found, calls), 0);
+                new ClassReader(Files.readAllBytes(file)).accept(new Checker(found, calls, script), 0);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the compiled classes in " + classes, e);
         }
-        Set<String> mainOnly = calls.reachedOnlyFromMain();
+        Set<String> reachable = calls.reachableFromContracts();
         calls.mainOnlySites.forEach((method, sites) -> {
-            if (!mainOnly.contains(method)) {
+            if (reachable.contains(method)) {
                 sites.forEach(site -> found.add(new Violation(site.file(), site.line(), "calls " + site.what(),
                         "only main, and what only main calls, may " + (site.what().endsWith("exit") ? "end its process" : "leave a shutdown hook")
                                 + "; a contract method returns or throws instead")));
@@ -172,51 +172,90 @@ public final class BytecodeCheck {
     }
 
     /**
-     * Who calls whom among graded code's own methods, and where System.exit is called: enough to
-     * tell the methods that only {@code main} reaches from those a contract call can reach.
+     * Who calls whom among graded code's own methods, what each creates, and where main's own
+     * calls (System.exit, shutdown hooks) are made: enough to tell what a contract call can reach.
+     * A worker never runs {@code main}, so nothing main creates exists there; what a contract call
+     * can run is what the tests can call (the script's public methods but {@code main}, its nested
+     * types, and the static initializers), what those call, and every instance method of a class they create
+     * (the JDK may call those back: run, close, toString).
      */
     private static final class CallGraph {
-        final Map<String, Set<String>> callers = new HashMap<>();
+        final Map<String, Set<String>> callees = new HashMap<>();
+        final Map<String, Set<String>> creates = new HashMap<>();
         final Map<String, List<Site>> mainOnlySites = new LinkedHashMap<>();
-        final Set<String> methods = new HashSet<>();
-        final Set<String> mains = new HashSet<>();
+        final Map<String, List<String>> methodsOf = new HashMap<>();
+        final Map<String, String> superOf = new HashMap<>();
+        final Set<String> instanceMethods = new HashSet<>();
+        final Set<String> entries = new HashSet<>();
 
         void call(String from, String to) {
-            callers.computeIfAbsent(to, k -> new HashSet<>()).add(from);
+            callees.computeIfAbsent(from, k -> new HashSet<>()).add(to);
         }
 
-        /** main itself, its lambdas, and every method all of whose callers are among these. */
-        Set<String> reachedOnlyFromMain() {
-            Set<String> only = new HashSet<>(mains);
-            for (boolean grew = true; grew; ) {
-                grew = false;
-                for (String method : methods) {
-                    Set<String> from = callers.getOrDefault(method, Set.of());
-                    if (!only.contains(method) && !from.isEmpty() && only.containsAll(from)) {
-                        only.add(method);
-                        grew = true;
+        void creates(String method, String type) {
+            creates.computeIfAbsent(method, k -> new HashSet<>()).add(type);
+        }
+
+        /** The methods a contract call can run, from the entries outwards. */
+        Set<String> reachableFromContracts() {
+            Set<String> reached = new HashSet<>();
+            Set<String> created = new HashSet<>();
+            var pending = new java.util.ArrayDeque<>(entries);
+            while (!pending.isEmpty()) {
+                String method = pending.pop();
+                if (!reached.add(method)) {
+                    continue;
+                }
+                for (String callee : callees.getOrDefault(method, Set.of())) {
+                    pending.add(resolve(callee));
+                }
+                for (String type : creates.getOrDefault(method, Set.of())) {
+                    for (String c = type; c != null && created.add(c); c = superOf.get(c)) {
+                        for (String member : methodsOf.getOrDefault(c, List.of())) {
+                            if (instanceMethods.contains(member) || member.startsWith(c + ".<init>")) {
+                                pending.add(member);
+                            }
+                        }
                     }
                 }
             }
-            return only;
+            return reached;
+        }
+
+        /** A call names the class it was made through; the method may be declared by a graded superclass. */
+        private String resolve(String callee) {
+            int dot = callee.indexOf('.');
+            String owner = callee.substring(0, dot);
+            String member = callee.substring(dot);
+            for (String c = owner; c != null; c = superOf.get(c)) {
+                if (methodsOf.getOrDefault(c, List.of()).contains(c + member)) {
+                    return c + member;
+                }
+            }
+            return callee;
         }
     }
 
     private static final class Checker extends ClassVisitor {
         private final List<Violation> found;
         private final CallGraph calls;
+        private final String script;
         private String file = "?";
         private String className = "?";
 
-        Checker(List<Violation> found, CallGraph calls) {
+        Checker(List<Violation> found, CallGraph calls, String script) {
             super(Opcodes.ASM9);
             this.found = found;
             this.calls = calls;
+            this.script = script;
         }
 
         @Override
         public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
             className = name;
+            if (superName != null) {
+                calls.superOf.put(name, superName);
+            }
             if (superName != null && forbiddenType(superName) != null) {
                 found.add(new Violation(file, 0, "extends " + readable(superName, null), forbiddenType(superName)));
             }
@@ -236,9 +275,16 @@ public final class BytecodeCheck {
             }
             String method = name + descriptor;
             String self = className + "." + method;
-            calls.methods.add(self);
-            if (method.equals("main([Ljava/lang/String;)V") || name.startsWith("lambda$main$")) {
-                calls.mains.add(self);
+            calls.methodsOf.computeIfAbsent(className, k -> new ArrayList<>()).add(self);
+            if ((access & Opcodes.ACC_STATIC) == 0) {
+                calls.instanceMethods.add(self);
+            }
+            // What a test can call: the script's public methods (its contract) and its nested types (the records a test
+            // builds); and what loading a class runs. main is not among them: a worker never runs it.
+            boolean contract = className.equals(script) && (access & Opcodes.ACC_PUBLIC) != 0
+                    && !method.equals("main([Ljava/lang/String;)V");
+            if (contract || className.startsWith(script + "$") || name.equals("<clinit>")) {
+                calls.entries.add(self);
             }
             return new MethodVisitor(Opcodes.ASM9) {
                 private int line;
@@ -279,6 +325,9 @@ public final class BytecodeCheck {
 
                 @Override
                 public void visitTypeInsn(int opcode, String type) {
+                    if (opcode == Opcodes.NEW) {
+                        calls.creates(self, type);
+                    }
                     String why = forbiddenType(type);
                     if (why != null) {
                         found.add(new Violation(file, line, "uses " + readable(type, null), why));

@@ -120,7 +120,7 @@ public final class Engine implements AutoCloseable {
         if (!compilation.succeeded()) {
             return failAll(tests, Workbook.display(file) + " does not compile, so none of its tests can run:\n" + compilation.errors());
         }
-        List<BytecodeCheck.Violation> refused = BytecodeCheck.check(compilation.classes());
+        List<BytecodeCheck.Violation> refused = BytecodeCheck.check(compilation.classes(), script);
         if (!refused.isEmpty()) {
             return failAll(tests, Workbook.display(file) + " uses what graded code may not use, so none of its tests ran:\n"
                     + refused.stream().map(v -> "    " + v).collect(Collectors.joining("\n")));

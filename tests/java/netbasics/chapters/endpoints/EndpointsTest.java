@@ -21,6 +21,28 @@ import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Endpoints is graded in-process on literals only: nothing it reads may need DNS.
+ *
+ * <p>Every clause of the contract (the stub's javadoc and TODOs, and the chapter's section) and the
+ * test that checks it:
+ * <ul>
+ * <li>parse: IPv4 HOST:PORT and HOST alone (the default port), ports 0 and 65535: {@code reads_an_ipv4_address_and_port}</li>
+ * <li>parse: [IPV6]:PORT and [IPV6], any case, the shortened forms: {@code reads_ipv6_in_brackets_with_or_without_a_port}</li>
+ * <li>parse: a bare IPv6 literal (two colons or more) takes the default port: {@code reads_a_bare_ipv6_address_with_the_default_port}</li>
+ * <li>parse keeps the %scope of an IPv6 literal: {@code keeps_the_scope_id_of_an_ipv6_address}</li>
+ * <li>parse keeps a host name unresolved and never looks it up: {@code keeps_a_host_name_unresolved_without_looking_it_up}</li>
+ * <li>rule 6: a port is 1 to 5 digits, 0-65535, no sign, no spaces; the message says "port": {@code rejects_a_port_out_of_range_or_not_a_number}</li>
+ * <li>rule 6 at its edges (00080 is 80), the default port used as given, 0-65535, and refused past it; a name may end in the root's dot: {@code reads_ports_and_names_at_the_edges_of_the_syntax}</li>
+ * <li>rule 2: brackets must pair, ":PORT" only after "]"; the message says "bracket": {@code rejects_unbalanced_brackets}</li>
+ * <li>rule 1 (empty is an error, the message says "empty"), rules 3-5 (dotted quads, host names, IPv6 literals, empty parts); the message quotes the input: {@code rejects_empty_and_malformed_input_naming_it}</li>
+ * <li>format: IPv4 and names as HOST:PORT, a resolved address as numbers: {@code writes_ipv4_and_names_back}</li>
+ * <li>format: IPv6 in brackets, RFC 5952's shortest form, the %scope kept: {@code writes_ipv6_in_brackets_and_in_its_shortest_form}</li>
+ * <li>format writes what parse reads, and back: {@code reads_back_what_it_writes}</li>
+ * <li>family: INET, INET6, empty for an unresolved name: {@code names_the_address_family}</li>
+ * <li>main prints TEXT -> FAMILY ADDRESS:PORT or TEXT -> error: MESSAGE, exit 1 if any was rejected, 2 for usage: {@code main_reads_each_argument_and_says_what_it_is}</li>
+ * </ul>
+ */
 @Exercise(chapter = "01-endpoints", script = "Endpoints")
 public class EndpointsTest {
 
@@ -110,7 +132,8 @@ public class EndpointsTest {
     @Test
     void rejects_a_port_out_of_range_or_not_a_number(Script script) {
         expectRejections(parse(script), "port", "host:65536", "host:-1", "127.0.0.1:99999999999", "host:", "host:http",
-                "[::1]:65536", "[::1]:", "host:8O");
+                "[::1]:65536", "[::1]:", "host:8O", "host:+80", "[::1]:+80", "host: 80", "host:80 ", "host:000080",
+                "host:4294967376");
     }
 
     @Graded(points = 1, hint = "A '[' must be closed by the first ']', with nothing but ':PORT' after it; a ']' without its "
@@ -129,6 +152,33 @@ public class EndpointsTest {
         expectRejections(parse, "empty", "");
         expectRejections(parse, null, ":80", "exa mple.com:80", "user@host:80", "a..b:80", "[::1]80", "[127.0.0.1]:80",
                 "[zz::1]:80", "zz::1", "1.2.3:80", "256.1.1.1:80", "010.1.1.1:80", "1:2:3:4:5:6:7:8:9", "host:80:90");
+        // Empty parts, and names and IPv6 literals just past the edge of the syntax.
+        expectRejections(parse, null, "[]", "[]:80", ".", ":", "-a.example:80", "a-.example:80", "b\u00fccher.example:80",
+                "1::2::3", ":::", "[12345::1]:80", "1.2.3.4.5:80");
+    }
+
+    @Graded(points = 1, hint = "A port is one to five digits, so 00080 is 80; the default port is used as given, 0 and "
+            + "65535 included, and one past 65535 is an IllegalArgumentException. A name may end in the root's dot. "
+            + "See \"Writing endpoints down\".")
+    @Test
+    void reads_ports_and_names_at_the_edges_of_the_syntax(Script script) {
+        Method parse = parse(script);
+        expectAddress(parse, "10.0.0.1:00080", ipv4(10, 0, 0, 1), 80);
+        expectAddress(parse, "[::1]:65535", literal("::1"), 65_535);
+        for (String name : List.of("example.com.", "xn--bcher-kva.example", "a-b.example", "a", "0a.example")) {
+            InetSocketAddress parsed = parsed(parse, name + ":1");
+            assertThat(parsed.isUnresolved()).as("parse(\"%s:1\", %d) is an unresolved name", name, DEFAULT_PORT).isTrue();
+            assertThat(parsed.getHostString()).as("the host name parse(\"%s:1\", %d) kept", name, DEFAULT_PORT).isEqualTo(name);
+        }
+        for (int port : new int[] {0, 65_535}) {
+            Object parsed = Learner.within(PARSE_WITHIN, parse, null, "10.0.0.1", port);
+            assertThat(((InetSocketAddress) parsed).getPort()).as("the port of parse(\"10.0.0.1\", %d)", port).isEqualTo(port);
+        }
+        for (int port : new int[] {-1, 65_536}) {
+            Optional<Throwable> failure = Learner.failureOf(PARSE_WITHIN, parse, null, "10.0.0.1", port);
+            assertThat(failure).as("what parse(\"10.0.0.1\", %d) threw: a default port out of range", port)
+                    .hasValueSatisfying(thrown -> assertThat(thrown).isInstanceOf(IllegalArgumentException.class));
+        }
     }
 
     @Graded(points = 1, hint = "Write HOST:PORT. A resolved address shows its numbers (getAddress().getHostAddress()), "
@@ -203,7 +253,8 @@ public class EndpointsTest {
             + "\"TEXT -> error: MESSAGE\" for input parse rejects, and exits with 1 if any was rejected.")
     @Test
     void main_reads_each_argument_and_says_what_it_is(Script script) {
-        try (MainProcess main = script.startMain("--port", "8881", "127.0.0.1:80", "[::1]", "localhost:8881", "host:65536")) {
+        try (MainProcess main = script.startMain("--port", "8881", "127.0.0.1:80", "[::1]", "localhost:8881", "host:65536");
+             MainProcess bad = script.startMain("--port", "not-a-port", "localhost")) {
             int status = main.awaitExit(Duration.ofSeconds(10));
             List<String> lines = main.stdout().lines().toList();
             assertThat(lines).as("what `%s` printed\n%s", main.commandLine(), main.transcript())
@@ -211,8 +262,6 @@ public class EndpointsTest {
                             "localhost:8881 -> unresolved name localhost:8881")
                     .anySatisfy(line -> assertThat(line).startsWith("host:65536 -> error: ").contains("port"));
             assertThat(status).as("exit status of `%s`, where one argument was rejected", main.commandLine()).isEqualTo(1);
-        }
-        try (MainProcess bad = script.startMain("--port", "not-a-port", "localhost")) {
             assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isEqualTo(2);
             assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
         }

@@ -22,6 +22,24 @@ import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;
 
+/**
+ * TextCodec runs in a JVM whose default charset is ISO-8859-1, so code that forgets to name UTF-8 shows.
+ *
+ * <p>Every clause of the contract (the stub's javadoc and TODOs, and the chapter's section) and the
+ * test that checks it:
+ * <ul>
+ * <li>encode: UTF-8, whatever the default charset: {@code encodes_text_as_utf8_whatever_the_default_charset}</li>
+ * <li>decode: UTF-8, whatever the default charset: {@code decodes_utf8_whatever_the_default_charset}</li>
+ * <li>decode: each malformed sequence becomes U+FFFD, as new String(bytes, UTF_8) does: {@code decoding_turns_malformed_bytes_into_replacement_characters}</li>
+ * <li>Decoder: a character split between chunks, at every byte boundary, comes out whole: {@code the_decoder_joins_a_character_split_between_two_chunks}</li>
+ * <li>Decoder: each character as soon as its last byte arrives: {@code the_decoder_gives_each_character_as_soon_as_its_last_byte_arrives}</li>
+ * <li>Decoder: malformed bytes replaced however the chunks fall: {@code the_decoder_replaces_malformed_bytes_however_the_chunks_fall}</li>
+ * <li>finish: an unfinished character becomes U+FFFD, and the Decoder starts afresh: {@code finish_replaces_an_unfinished_character_and_starts_afresh}</li>
+ * <li>Decoder: each instance is one stream of its own; empty chunks change nothing: {@code decoders_of_two_streams_keep_apart_and_empty_chunks_change_nothing}</li>
+ * <li>Decoder: a chunk of any size is decoded whole ("an output buffer as long as the input always suffices"): {@code the_decoder_takes_big_chunks_whole}</li>
+ * <li>main shows the bytes and each chunk's text; usage errors exit 2: {@code main_shows_the_bytes_and_what_each_chunk_decodes_to}</li>
+ * </ul>
+ */
 @Exercise(chapter = "01-endpoints", script = "TextCodec")
 public class TextCodecTest {
 
@@ -155,11 +173,53 @@ public class TextCodecTest {
         assertThat(decoder.finish(instance)).as("finish() after \"€ again\"").isEmpty();
     }
 
+    @Graded(points = 2, hint = "Each Decoder is one stream: keep its unfinished bytes and its CharsetDecoder in fields "
+            + "of the instance, never in static ones shared by every Decoder. An empty chunk completes nothing and "
+            + "loses nothing. See \"Characters split across reads\".")
+    @Test
+    void decoders_of_two_streams_keep_apart_and_empty_chunks_change_nothing(Script script) {
+        var decoder = new DecoderUnderTest(script);
+        Object alice = decoder.create();
+        Object bob = decoder.create();
+        // Two conversations at once, their chunks interleaved, each cut inside a character.
+        String aliceText = decoder.decode(alice, hex("e2 82")) + decoder.decode(bob, hex("f0 9f"))
+                + decoder.decode(alice, new byte[0]) + decoder.decode(alice, hex("ac 21")) + decoder.decode(bob, hex("98"))
+                + decoder.decode(bob, new byte[0]);
+        String bobText = decoder.decode(bob, hex("80 3f"));
+        aliceText += decoder.finish(alice);
+        bobText += decoder.finish(bob);
+        assertThat(codePoints(aliceText + "|" + bobText))
+                .as("Two Decoders, fed interleaved: Alice [e2 82], Bob [f0 9f], Alice [], Alice [ac 21], Bob [98], Bob [], "
+                        + "Bob [80 3f], then finish() on each: Alice's text %s and Bob's %s, each from its own bytes alone "
+                        + "(shown joined by |)", quoted("€!"), quoted("😀?"))
+                .isEqualTo(codePoints("€!|😀?"));
+        assertThat(decoder.finish(decoder.create())).as("finish() on a new Decoder that was given nothing").isEmpty();
+        assertThat(decoder.decode(decoder.create(), new byte[0])).as("decode([]) on a new Decoder").isEmpty();
+    }
+
+    @Graded(points = 1, hint = "A chunk may be as big as a whole message: size the output by what is to be decoded (the "
+            + "unfinished bytes and the chunk), never by a fixed buffer. See \"Characters split across reads\".")
+    @Test
+    void the_decoder_takes_big_chunks_whole(Script script) {
+        var decoder = new DecoderUnderTest(script);
+        String big = "€😀a".repeat(20_000);
+        byte[] bytes = utf8(big);
+        Object instance = decoder.create();
+        // Start with the first byte of the €, so the big chunk follows unfinished bytes.
+        String text = decoder.decode(instance, Arrays.copyOfRange(bytes, 0, 1))
+                + decoder.decode(instance, Arrays.copyOfRange(bytes, 1, bytes.length));
+        assertThat(text.length()).as("the length of the text a Decoder returned for %d bytes (20,000 times \"€😀a\"), fed as "
+                + "1 byte and then %d: every character is complete once the big chunk is in", bytes.length, bytes.length - 1)
+                .isEqualTo(big.length());
+        assertThat(text.equals(big)).as("whether that text is 20,000 times \"€😀a\"").isTrue();
+        assertThat(decoder.finish(instance)).as("finish() after the big chunk, which ended on a whole character").isEmpty();
+    }
+
     @Graded(points = 1, hint = "main prints the UTF-8 bytes of its text (a sample without arguments) and what the Decoder "
             + "returns for each chunk of --chunk bytes; it only calls encode and the Decoder.")
     @Test
     void main_shows_the_bytes_and_what_each_chunk_decodes_to(Script script) {
-        try (MainProcess main = script.startMain("--chunk", "1")) {
+        try (MainProcess main = script.startMain("--chunk", "1"); MainProcess bad = script.startMain("--chunk", "0")) {
             int status = main.awaitExit(Duration.ofSeconds(10));
             String out = main.stdout();
             assertThat(out).as("what `%s` printed\n%s", main.commandLine(), main.transcript())
@@ -175,8 +235,6 @@ public class TextCodecTest {
                     main.commandLine(), main.transcript()).isEqualTo(13);
             assertThat(decoded.toString()).as("the chunks' texts printed by `%s`, joined", main.commandLine()).isEqualTo(MIXED);
             assertThat(status).as("exit status of `%s`", main.commandLine()).isZero();
-        }
-        try (MainProcess bad = script.startMain("--chunk", "0")) {
             assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isEqualTo(2);
             assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
         }

@@ -24,12 +24,34 @@ import netbasics.grading.Script;
 import netbasics.grading.Serving;
 import org.junit.jupiter.api.Test;
 
+/**
+ * WhoAmI is graded with real clients over loopback, IPv4 and (where it exists) IPv6.
+ *
+ * <p>Every clause of the contract (the stub's javadoc and TODOs, and the chapter's section) and the
+ * test that checks it:
+ * <ul>
+ * <li>fiveTuple: TCP CLIENT:PORT -> SERVER:PORT from the server's socket, client first: {@code five_tuple_names_the_protocol_the_client_and_the_server}</li>
+ * <li>serve writes the line and "\n" as UTF-8 at once, and flushes: {@code tells_a_client_the_five_tuple_of_its_connection}</li>
+ * <li>each connection on a thread of its own: two clients at once, lines differing only in the port: {@code two_clients_at_once_differ_only_in_their_ephemeral_ports}</li>
+ * <li>the server reads until the client hangs up, then closes its side (never first): {@code leaves_the_hanging_up_to_the_client}</li>
+ * <li>no state shared between conversations; every connection closed once its client is done: {@code serves_a_crowd_each_its_own_line_and_closes_each}</li>
+ * <li>a client that resets or leaves at once costs only its own conversation: {@code survives_clients_that_connect_and_leave_at_once}</li>
+ * <li>closing the listener: serve returns quietly, without waiting for connections still open: {@code returns_quietly_when_its_listener_is_closed_with_a_client_still_connected}</li>
+ * <li>IPv6 addresses in brackets: {@code serves_ipv6_with_the_same_code}</li>
+ * <li>main binds --host and --port, prints "Serving at HOST:PORT" with the real port; usage errors exit 2: {@code main_prints_where_it_serves_and_serves_there}</li>
+ * <li>the connection's local end, not the listener's: not graded (on loopback the two agree; the chapter says so)</li>
+ * </ul>
+ */
 @Exercise(chapter = "01-endpoints", script = "WhoAmI")
 public class WhoAmITest {
 
     private static final Duration REPLY_WITHIN = Duration.ofSeconds(2);
+    /** The same for the first client of a JVM that has just started. */
+    private static final Duration MAIN_REPLY_WITHIN = Duration.ofSeconds(10);
     /** How long a server that keeps the connection open is watched for closing it early. */
-    private static final Duration STAYS_OPEN_FOR = Duration.ofMillis(500);
+    private static final Duration STAYS_OPEN_FOR = Duration.ofMillis(250);
+    /** How many clients connect at once in the crowd test: enough to mix up conversations that share state. */
+    private static final int CROWD = 12;
     /** TCP CLIENT:PORT -> SERVER:PORT, each host an IPv4 address or an IPv6 address in brackets. */
     private static final Pattern LINE = Pattern.compile(
             "TCP (\\[[^\\]]+\\]|\\d{1,3}(?:\\.\\d{1,3}){3}):(\\d+) -> (\\[[^\\]]+\\]|\\d{1,3}(?:\\.\\d{1,3}){3}):(\\d+)");
@@ -106,6 +128,39 @@ public class WhoAmITest {
         }
     }
 
+    @Graded(points = 2, hint = "Everything one conversation needs (its socket, its streams, its line) belongs to that "
+            + "conversation: a local variable of its thread, never a field that the next connection overwrites. Close "
+            + "each connection once its client has hung up. See \"A server with many clients\".")
+    @Test
+    void serves_a_crowd_each_its_own_line_and_closes_each(Script script) throws IOException {
+        try (var listener = Loopback.tcpListener(); var server = Serving.start(serve(script), listener)) {
+            var clients = new java.util.ArrayList<Socket>();
+            try {
+                for (int i = 0; i < CROWD; i++) {
+                    clients.add(connect(listener));
+                }
+                for (int i = 0; i < CROWD; i++) {
+                    Socket client = clients.get(i);
+                    expectFiveTuple(readLine(client, "Client " + (i + 1) + " of " + CROWD + " connected at once"), client,
+                            "the line of client " + (i + 1) + " of " + CROWD + " connected at once");
+                }
+                for (Socket client : clients) {
+                    client.shutdownOutput();
+                }
+                for (int i = 0; i < CROWD; i++) {
+                    assertThat(readUntilEnd(clients.get(i))).as("whether the server closed its side of client %d of %d within "
+                            + "%d ms of that client hanging up (each connection must be closed once its client is done)",
+                            i + 1, CROWD, REPLY_WITHIN.toMillis()).isTrue();
+                }
+            } finally {
+                for (Socket client : clients) {
+                    client.close();
+                }
+            }
+            server.stop();
+        }
+    }
+
     @Graded(points = 2, hint = "A client may reset the connection before or while you answer it. Catch the IOException of "
             + "that one connection, close it, and go on accepting: one client's trouble must not stop the server.")
     @Test
@@ -163,10 +218,12 @@ public class WhoAmITest {
             var address = new InetSocketAddress(serving.group(1), Integer.parseInt(serving.group(2)));
             try (var client = new Socket()) {
                 client.connect(address, (int) REPLY_WITHIN.toMillis());
-                expectFiveTuple(readLine(client, "A client of `" + main.commandLine() + "`"), client,
+                // A JVM just started serves its first client slowly (classes to load), all the more on a busy machine.
+                expectFiveTuple(readLine(client, "A client of `" + main.commandLine() + "`", MAIN_REPLY_WITHIN), client,
                         "the line `" + main.commandLine() + "` sent");
             }
         }
+        // Only now: a process that has ended (as this one does at once) counts as learner code that died.
         try (MainProcess bad = script.startMain("--port", "not-a-port")) {
             assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isEqualTo(2);
             assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
@@ -218,9 +275,13 @@ public class WhoAmITest {
      * seconds, or as soon as the server has died.
      */
     private static String readLine(Socket client, String who) throws IOException {
+        return readLine(client, who, REPLY_WITHIN);
+    }
+
+    private static String readLine(Socket client, String who, Duration within) throws IOException {
         var line = new ByteArrayOutputStream();
         InputStream in = client.getInputStream();
-        long deadline = System.nanoTime() + REPLY_WITHIN.toNanos();
+        long deadline = System.nanoTime() + within.toNanos();
         client.setSoTimeout(50);
         while (System.nanoTime() < deadline && !CurrentTest.learnerCodeDied()) {
             int next;
@@ -240,7 +301,7 @@ public class WhoAmITest {
             line.write(next);
         }
         throw new AssertionError(who + " at " + client.getLocalSocketAddress() + " connected to " + client.getRemoteSocketAddress()
-                + " and got no whole line within " + REPLY_WITHIN.toMillis() + " ms"
+                + " and got no whole line within " + within.toMillis() + " ms"
                 + (line.size() == 0 ? "." : "; it got only " + quoted(line.toString(StandardCharsets.UTF_8)) + " and no \\n."));
     }
 
