@@ -101,6 +101,19 @@ public class OptionsTest {
         }
     }
 
+    @Graded(points = 1, hint = "Bind the listener to the address you are given, host included: a listener bound to the "
+            + "port alone listens on every interface of the machine. " + SECTION)
+    @Test
+    void rebindableListener_listens_on_the_address_it_is_given_and_nowhere_else(Script script) throws Exception {
+        var asked = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
+        try (ServerSocket listener = rebindableListener(script).call(asked)) {
+            assertThat(listener.getInetAddress()).as("the address the listener from rebindableListener(%s) is bound to", asked)
+                    .isEqualTo(asked.getAddress());
+            assertThat(listener.getLocalPort()).as("its port, asked to be 0 (any free port)").isPositive();
+            assertThat(listener.getReuseAddress()).as("SO_REUSEADDR on the listener rebindableListener returned").isTrue();
+        }
+    }
+
     @Graded(points = 2, hint = "SO_LINGER on with 0 seconds (setSoLinger(true, 0)) makes close() send a reset and drop "
             + "whatever is unsent. " + SECTION)
     @Test
