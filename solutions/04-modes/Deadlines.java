@@ -125,7 +125,8 @@ public class Deadlines {
     }
 
     private static SocketTimeoutException deadlinePassed(Duration within, int received) {
-        var late = new SocketTimeoutException("the deadline of " + within + " passed after " + received + " bytes");
+        var late = new SocketTimeoutException("the deadline of " + Duration.ofNanos(nanos(within)).toMillis() + " ms passed after "
+                + received + " bytes");
         late.bytesTransferred = received; // 0: nothing consumed, the connection can be read again
         return late;
     }
