@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -69,8 +70,8 @@ public class SelectorEchoServer {
                     }
                 }
             }
-        } catch (ClosedChannelException closed) {
-            // the listener was closed between two looks: that is the signal to stop
+        } catch (ClosedChannelException | CancelledKeyException closed) {
+            // the listener was closed between two looks (its key is cancelled then): that is the signal to stop
         } finally {
             for (SelectionKey key : selector.keys()) {
                 if (key.channel() instanceof SocketChannel connection) {

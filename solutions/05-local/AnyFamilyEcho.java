@@ -80,9 +80,10 @@ public class AnyFamilyEcho {
      * else a {@link SocketTimeoutException}.
      */
     public static List<String> echoAll(SocketAddress server, List<String> lines, Duration timeout) throws IOException {
-        // SocketChannel.open(address) picks the channel's family from the address.
-        try (var channel = SocketChannel.open(server)) {
-            // Unix-domain channels have no read timeout, so the same timer serves every family.
+        // A channel of the address's family, not yet connected: the timer must bound the connect too.
+        try (var channel = SocketChannel.open(family(server))) {
+            // Unix-domain channels have no read timeout, so the same timer serves every family; closing
+            // the channel ends a connect that waits as well as a read.
             var expired = new AtomicBoolean();
             Thread timer = Thread.ofVirtual().start(() -> {
                 try {
@@ -94,6 +95,7 @@ public class AnyFamilyEcho {
                 }
             });
             try {
+                channel.connect(server);
                 List<String> echoes = new ArrayList<>();
                 for (String line : lines) {
                     echoes.add(echo(channel, line));

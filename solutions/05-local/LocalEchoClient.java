@@ -4,6 +4,7 @@
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -57,9 +58,10 @@ public class LocalEchoClient {
      * {@link SocketTimeoutException}.
      */
     public static List<String> echoAll(Path socketFile, List<String> lines, Duration timeout) throws IOException {
-        try (var channel = SocketChannel.open(UnixDomainSocketAddress.of(socketFile))) {
+        try (var channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             // A Unix-domain channel has no read timeout (no setSoTimeout): a timer closes it instead,
-            // which ends a read that is waiting with an AsynchronousCloseException.
+            // which ends a read, or a connect, that is waiting with an AsynchronousCloseException.
+            // So the timer starts before connecting: a server that never accepts is a wait too.
             var expired = new AtomicBoolean();
             Thread timer = Thread.ofVirtual().start(() -> {
                 try {
@@ -71,6 +73,7 @@ public class LocalEchoClient {
                 }
             });
             try {
+                channel.connect(UnixDomainSocketAddress.of(socketFile));
                 List<String> echoes = new ArrayList<>();
                 for (String line : lines) {
                     echoes.add(echo(channel, line));

@@ -172,7 +172,7 @@ public class DeadlinesTest {
             pair.server().setSoTimeout(4_000);
             var out = pair.client().getOutputStream();
             for (Duration within : new Duration[] {Duration.ofNanos(Long.MAX_VALUE), Duration.ofSeconds(Long.MAX_VALUE),
-                    Duration.ofMillis(Integer.MAX_VALUE + 1L)}) {
+                    Duration.ofDays(30), Duration.ofMillis(Integer.MAX_VALUE + 1_000L)}) {
                 out.write(utf8("data"));
                 byte[] read = readExactly(script).call(pair.server(), 4, within);
                 assertThat(read).as("readExactly(socket, 4, %s) when \"data\" had been sent", within).isEqualTo(utf8("data"));
