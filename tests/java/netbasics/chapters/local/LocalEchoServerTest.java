@@ -151,6 +151,54 @@ public class LocalEchoServerTest {
         }
     }
 
+    @Graded(points = 2, hint = "A link is not a socket, even a link to one: test the path itself, not what it points to "
+            + "(Files.exists and readAttributes with LinkOption.NOFOLLOW_LINKS), and refuse it with FileAlreadyExistsException. "
+            + "See \"Cleaning up the socket file\".")
+    @Test
+    void refuses_a_symbolic_link_at_its_path_even_one_to_a_stale_socket(Script script) throws Exception {
+        try (var directory = SocketDirectory.create()) {
+            Path stale = directory.resolve("stale.sock");
+            try (var crashed = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                crashed.bind(UnixDomainSocketAddress.of(stale)); // closed without removing its file
+            }
+            Path link = Files.createSymbolicLink(directory.resolve("link.sock"), stale);
+            Path dangling = Files.createSymbolicLink(directory.resolve("dangling.sock"), directory.resolve("nothing-here"));
+            for (Path path : List.of(link, dangling)) {
+                Throwable failure = catchThrowable(() -> listen(script).<ServerSocketChannel>call(path).close());
+                assertThat(Files.isSymbolicLink(path)).as("whether the symbolic link %s -> %s is still there after listen(%s), "
+                        + "which %s", path.getFileName(), Files.readSymbolicLink(path).getFileName(), path.getFileName(),
+                        failure == null ? "returned" : "threw " + failure).isTrue();
+                assertThat(failure).as("what listen(%s) threw where a symbolic link was", path.getFileName())
+                        .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+            }
+            assertThat(Files.exists(stale, LinkOption.NOFOLLOW_LINKS)).as("whether the stale socket file the link pointed to is "
+                    + "still there: only the path listen was given is its business").isTrue();
+        }
+    }
+
+    @Graded(points = 1, hint = "Close the probe connection at once (try-with-resources): the other server accepts it, and "
+            + "must see it end, not keep a connection nobody will ever use. See \"Cleaning up the socket file\".")
+    @Test
+    void closes_its_probe_of_a_socket_another_server_listens_on(Script script) throws Exception {
+        try (var directory = SocketDirectory.create(); var other = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            Path path = directory.resolve("busy.sock");
+            other.bind(UnixDomainSocketAddress.of(path));
+            Throwable failure = catchThrowable(() -> listen(script).<ServerSocketChannel>call(path).close());
+            assertThat(failure).as("what listen(%s) did while another server was listening there", path.getFileName())
+                    .isInstanceOf(IOException.class);
+            other.configureBlocking(false);
+            try (var probe = other.accept()) {
+                if (probe != null) { // whoever found the server alive without connecting has nothing to close
+                    probe.configureBlocking(false);
+                    var buffer = java.nio.ByteBuffer.allocate(64);
+                    org.awaitility.Awaitility.await("the end of the probe connection that listen made to the other server")
+                            .atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10))
+                            .until(() -> probe.read(buffer.clear()) == -1);
+                }
+            }
+        }
+    }
+
     @Graded(points = 2, hint = "A socket file on which a server still listens is not stale: connecting to it succeeds. Fail "
             + "(BindException) and leave it alone. See \"Cleaning up the socket file\".")
     @Test
