@@ -1,9 +1,11 @@
 package netbasics.chapters.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -103,6 +105,23 @@ public class SocketPairTest {
         assertThat(ends.second.isOpen()).as("the second end, after the pair was closed").isFalse();
     }
 
+    @Graded(points = 1, hint = "first.close() may throw; the second end must be closed all the same: try (first; second) {} "
+            + "closes both and keeps every failure. See \"A pair of connected sockets\".")
+    @Test
+    void closing_the_pair_closes_the_second_end_even_when_closing_the_first_fails(Script script) throws Exception {
+        try (var second = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            Object pair = script.nested("Pair").getDeclaredConstructor(SocketChannel.class, SocketChannel.class)
+                    .newInstance(new FailsToClose(), second);
+            Throwable thrown = catchThrowable(() -> ((AutoCloseable) pair).close());
+            if (thrown instanceof UnsupportedOperationException todo) {
+                throw todo; // not written yet
+            }
+            assertThat(thrown).as("what Pair.close() did when closing its first end threw an IOException: that failure "
+                    + "should reach the caller").isInstanceOf(IOException.class);
+            assertThat(second.isOpen()).as("the second end, after Pair.close() when closing the first end failed").isFalse();
+        }
+    }
+
     @Graded(points = 2, hint = "Pairs made at the same time must not share a path: a fresh temporary directory per pair "
             + "gives each its own. See \"A pair of connected sockets\".")
     @Test
@@ -157,6 +176,107 @@ public class SocketPairTest {
     }
 
     /** The two ends of the learner's pair, read from its record by their accessors. */
+    /** A channel whose close fails, as a close can (a flush that fails, an interrupted close). */
+    private static final class FailsToClose extends SocketChannel {
+        FailsToClose() {
+            super(java.nio.channels.spi.SelectorProvider.provider());
+        }
+
+        @Override
+        protected void implCloseSelectableChannel() throws IOException {
+            throw new IOException("this end fails to close, on purpose");
+        }
+
+        @Override
+        protected void implConfigureBlocking(boolean block) {
+        }
+
+        @Override
+        public SocketChannel bind(SocketAddress local) {
+            throw new UnsupportedOperationException("not for this test");
+        }
+
+        @Override
+        public <T> SocketChannel setOption(java.net.SocketOption<T> name, T value) {
+            throw new UnsupportedOperationException("not for this test");
+        }
+
+        @Override
+        public <T> T getOption(java.net.SocketOption<T> name) {
+            throw new UnsupportedOperationException("not for this test");
+        }
+
+        @Override
+        public java.util.Set<java.net.SocketOption<?>> supportedOptions() {
+            return java.util.Set.of();
+        }
+
+        @Override
+        public SocketChannel shutdownInput() {
+            return this;
+        }
+
+        @Override
+        public SocketChannel shutdownOutput() {
+            return this;
+        }
+
+        @Override
+        public java.net.Socket socket() {
+            throw new UnsupportedOperationException("not for this test");
+        }
+
+        @Override
+        public boolean isConnected() {
+            return true;
+        }
+
+        @Override
+        public boolean isConnectionPending() {
+            return false;
+        }
+
+        @Override
+        public boolean connect(SocketAddress remote) {
+            throw new UnsupportedOperationException("not for this test");
+        }
+
+        @Override
+        public boolean finishConnect() {
+            return true;
+        }
+
+        @Override
+        public SocketAddress getRemoteAddress() {
+            return null;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) {
+            return -1;
+        }
+
+        @Override
+        public long read(ByteBuffer[] dsts, int offset, int length) {
+            return -1;
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            return 0;
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) {
+            return 0;
+        }
+
+        @Override
+        public SocketAddress getLocalAddress() {
+            return null;
+        }
+    }
+
     private static final class TestPair implements AutoCloseable {
         final SocketChannel first;
         final SocketChannel second;
