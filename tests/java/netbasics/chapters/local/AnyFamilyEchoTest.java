@@ -32,6 +32,24 @@ import netbasics.grading.Script;
 import netbasics.grading.Serving;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The graded suite of AnyFamilyEcho. Contract clauses, from the javadoc of listen, serve and echoAll,
+ * their TODOs, and chapter 05's "Code for any family", and the tests that check them:
+ *
+ * <table>
+ * <caption>Each clause of the contract and the test that checks it</caption>
+ * <tr><th>clause</th><th>checked by</th></tr>
+ * <tr><td>listen opens a listener of the address's family and binds it there: IPv4</td><td>{@code serves_over_tcp_ipv4}</td></tr>
+ * <tr><td>... IPv6 (skipped where ::1 is missing)</td><td>{@code serves_over_tcp_ipv6}</td></tr>
+ * <tr><td>... a socket file; serve removes it when the listener is closed</td><td>{@code serves_over_a_unix_domain_socket_and_removes_its_file}</td></tr>
+ * <tr><td>the listener listens on the address it was given, not every interface; port 0 gets a port</td><td>serves_over_tcp_ipv4, serves_over_tcp_ipv6 (assertServes)</td></tr>
+ * <tr><td>serve echoes and closes a connection its client ended, in every family</td><td>serves_over_tcp_ipv4, serves_over_tcp_ipv6, serves_over_a_unix_domain_socket_and_removes_its_file</td></tr>
+ * <tr><td>echoAll reaches a server of any family with the address as given</td><td>client_echoes_over_tcp_ipv4, client_echoes_over_tcp_ipv6, client_echoes_over_a_unix_domain_socket</td></tr>
+ * <tr><td>the whole conversation takes at most timeout, in every family (a server that never answers)</td><td>{@code client_gives_up_on_a_silent_server_in_either_family}</td></tr>
+ * <tr><td>the bound covers the connect (a TCP port that never answers, a socket file whose queue is full)</td><td>{@code client_gives_up_on_a_server_that_never_accepts_in_either_family}</td></tr>
+ * <tr><td>main serves and echoes over a path and over HOST:PORT; bad arguments: usage, status 2</td><td>{@code main_serves_and_echoes_over_a_path_and_over_tcp}</td></tr>
+ * </table>
+ */
 @Exercise(chapter = "05-local", script = "AnyFamilyEcho")
 public class AnyFamilyEchoTest {
 

@@ -27,6 +27,23 @@ import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The graded suite of LocalEchoClient. Contract clauses, from the javadoc of echo and echoAll, their
+ * TODOs, and chapter 05's "The echo client" and "No read timeout", and the tests that check them:
+ *
+ * <table>
+ * <caption>Each clause of the contract and the test that checks it</caption>
+ * <tr><th>clause</th><th>checked by</th></tr>
+ * <tr><td>echo sends the line's UTF-8 bytes, returns the echo decoded whole, and leaves the channel open</td><td>{@code echo_sends_a_line_and_returns_its_echo_on_the_same_open_channel}</td></tr>
+ * <tr><td>echo reads until as many bytes as were sent have come, however they are split</td><td>{@code echo_reads_the_whole_echo_however_it_is_split}</td></tr>
+ * <tr><td>echo throws EOFException when the server ends the stream first</td><td>{@code echo_throws_EOFException_when_the_server_ends_early}</td></tr>
+ * <tr><td>echoAll echoes every line in order over one connection</td><td>{@code echoAll_echoes_every_line_over_one_connection}</td></tr>
+ * <tr><td>the whole conversation takes at most timeout: a server that accepts and never answers is a SocketTimeoutException</td><td>{@code echoAll_gives_up_on_a_silent_server_with_a_SocketTimeoutException}</td></tr>
+ * <tr><td>the bound covers the connect: a server whose queue is full is a SocketTimeoutException</td><td>{@code echoAll_gives_up_on_a_server_that_never_accepts}</td></tr>
+ * <tr><td>echoAll closes its channel on every way out (the server sees the end of the stream after an EOFException)</td><td>{@code echoAll_closes_its_channel_when_the_server_ends_early}</td></tr>
+ * <tr><td>main prints SENT/RCVD per line, and one sentence with status 1 when nothing serves at the path</td><td>{@code main_echoes_its_lines_and_reports_a_missing_server}</td></tr>
+ * </table>
+ */
 @Exercise(chapter = "05-local", script = "LocalEchoClient")
 public class LocalEchoClientTest {
 

@@ -30,6 +30,26 @@ import netbasics.grading.Script;
 import netbasics.grading.Serving;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The graded suite of LocalEchoServer. Contract clauses, from the javadoc of listen and serve, their
+ * TODOs, and chapter 05's "Cleaning up the socket file" and "The echo server", and the tests that
+ * check them:
+ *
+ * <table>
+ * <caption>Each clause of the contract and the test that checks it</caption>
+ * <tr><th>clause</th><th>checked by</th></tr>
+ * <tr><td>listen binds a Unix-domain listener at the path; serve echoes every byte</td><td>echoes_what_a_client_sends_over_a_socket_file, echoes_a_megabyte_intact</td></tr>
+ * <tr><td>serve handles each connection on a thread of its own</td><td>{@code serves_several_clients_at_once}</td></tr>
+ * <tr><td>a stale socket file (nobody listens) is removed first</td><td>{@code removes_a_stale_socket_file_left_by_a_crash}</td></tr>
+ * <tr><td>a file that is not a socket is left alone: FileAlreadyExistsException (regular file, directory)</td><td>{@code refuses_to_delete_a_regular_file_or_a_directory_at_its_path}</td></tr>
+ * <tr><td>a symbolic link is not a socket, even a dangling one or one to a stale socket: left alone, FileAlreadyExistsException</td><td>{@code refuses_a_symbolic_link_at_its_path_even_one_to_a_stale_socket}</td></tr>
+ * <tr><td>a socket another server listens on is left alone: BindException, and that server goes on</td><td>{@code refuses_to_take_over_a_socket_another_server_listens_on}</td></tr>
+ * <tr><td>the probe connection is closed again (the other server sees it end)</td><td>{@code closes_its_probe_of_a_socket_another_server_listens_on}</td></tr>
+ * <tr><td>once the listener is closed, serve removes its socket file and returns; conversations in flight go on</td><td>{@code removes_its_socket_file_when_its_listener_is_closed_and_leaves_conversations_running}</td></tr>
+ * <tr><td>a client that vanishes ends only its own conversation</td><td>{@code survives_clients_that_vanish}</td></tr>
+ * <tr><td>main prints "Serving at PATH" and removes the file when stopped</td><td>{@code main_serves_at_its_path_and_removes_the_file_when_stopped}</td></tr>
+ * </table>
+ */
 @Exercise(chapter = "05-local", script = "LocalEchoServer")
 public class LocalEchoServerTest {
 

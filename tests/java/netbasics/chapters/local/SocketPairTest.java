@@ -33,6 +33,24 @@ import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The graded suite of SocketPair. Contract clauses, from the javadoc of open and Pair, their TODOs,
+ * and chapter 05's "A pair of connected sockets", and the tests that check them:
+ *
+ * <table>
+ * <caption>Each clause of the contract and the test that checks it</caption>
+ * <tr><th>clause</th><th>checked by</th></tr>
+ * <tr><td>open returns two connected channels: what one writes, the other reads, both ways</td><td>{@code the_two_ends_talk_to_each_other_both_ways}</td></tr>
+ * <tr><td>both ends are Unix-domain; the file and the directory are gone once the pair is returned</td><td>{@code both_ends_are_unix_domain_and_nothing_is_left_behind}</td></tr>
+ * <tr><td>closing the pair closes both ends</td><td>{@code closing_the_pair_closes_both_ends}</td></tr>
+ * <tr><td>... the second even when closing the first fails</td><td>{@code closing_the_pair_closes_the_second_end_even_when_closing_the_first_fails}</td></tr>
+ * <tr><td>safe to call from many threads at once: no two pairs share a path</td><td>{@code threads_that_make_pairs_at_the_same_time_each_get_their_own}</td></tr>
+ * <tr><td>main passes --count lines from a worker thread</td><td>{@code main_passes_lines_from_a_worker_thread}</td></tr>
+ * </table>
+ *
+ * <p>Not graded: closing the temporary listener (once its file is gone nobody can reach it; the
+ * harness's leak check covers it).
+ */
 @Exercise(chapter = "05-local", script = "SocketPair")
 public class SocketPairTest {
 

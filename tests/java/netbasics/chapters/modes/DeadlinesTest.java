@@ -27,6 +27,32 @@ import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The graded suite of Deadlines. Contract clauses, from the javadoc of Deadlines.java, its TODOs, and
+ * chapter 04's "Deadlines, not read timeouts" and "After a timeout", and the tests that check them:
+ *
+ * <table>
+ * <caption>Each clause of the contract and the test that checks it</caption>
+ * <tr><th>clause</th><th>checked by</th></tr>
+ * <tr><td>readExactly returns exactly count bytes, however they arrive</td><td>{@code readExactly_reads_every_byte_however_it_arrives}</td></tr>
+ * <tr><td>the deadline bounds the whole call, not each read (a byte every 20 ms past it)</td><td>readExactly_gives_up_at_the_deadline_while_bytes_trickle_in, readLine_gives_up_at_the_deadline_while_bytes_trickle_in</td></tr>
+ * <tr><td>throws SocketTimeoutException whose bytesTransferred is what was consumed</td><td>{@code readExactly_says_how_many_bytes_it_had_consumed_when_the_deadline_passed}</td></tr>
+ * <tr><td>bytesTransferred 0 and the socket left open and readable after a timeout that consumed nothing</td><td>{@code readExactly_times_out_with_nothing_read_and_the_socket_can_be_read_again}</td></tr>
+ * <tr><td>the socket's own timeout is as it was when the call returns or throws (success, deadline, EOFException)</td><td>readExactly_leaves_the_socket_timeout_as_it_was, readLine_leaves_the_socket_timeout_as_it_was, huge_deadlines_neither_overflow_nor_pass_at_once</td></tr>
+ * <tr><td>a deadline of 0 or under a millisecond gives up at once, never setSoTimeout(0)</td><td>{@code zero_and_sub_millisecond_deadlines_give_up_at_once}</td></tr>
+ * <tr><td>a huge deadline neither overflows nanoTime + budget, nor toNanos, nor the int of setSoTimeout</td><td>{@code huge_deadlines_neither_overflow_nor_pass_at_once}</td></tr>
+ * <tr><td>readExactly of 0 bytes returns an empty array at once and consumes nothing</td><td>{@code readExactly_of_zero_bytes_returns_at_once}</td></tr>
+ * <tr><td>throws EOFException when the stream ends first (never a short array)</td><td>{@code readExactly_throws_EOFException_when_the_stream_ends_early}</td></tr>
+ * <tr><td>readLine returns one line without \n or \r\n, decoded as UTF-8, and reads nothing past it</td><td>{@code readLine_reads_one_line_at_a_time_and_nothing_more}</td></tr>
+ * <tr><td>readLine returns null when the stream ends before any byte</td><td>{@code readLine_reads_one_line_at_a_time_and_nothing_more}</td></tr>
+ * <tr><td>readLine throws EOFException when the stream ends inside a line</td><td>{@code readLine_throws_EOFException_when_the_stream_ends_inside_a_line}</td></tr>
+ * <tr><td>main prints "Line: ..." or "Too slow" with status 1; --deadline bounds the connect too</td><td>{@code main_prints_a_line_or_gives_up_at_its_deadline}</td></tr>
+ * </table>
+ *
+ * <p>Not graded: the caller's interrupt flag (the calls block in socket reads, which neither check nor
+ * clear it, and a contract call runs on a thread of the harness's, so a test cannot set the caller's
+ * flag).
+ */
 @Exercise(chapter = "04-modes", script = "Deadlines")
 public class DeadlinesTest {
 

@@ -27,6 +27,25 @@ import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The graded suite of FileSender. Contract clauses, from the javadoc of send and sendFile, their
+ * TODOs, and chapter 04's "Sending a file: transferTo", and the tests that check them:
+ *
+ * <table>
+ * <caption>Each clause of the contract and the test that checks it</caption>
+ * <tr><th>clause</th><th>checked by</th></tr>
+ * <tr><td>sendFile sends every byte of the file and returns its size</td><td>{@code sendFile_sends_every_byte_of_a_file_of_24_megabytes}</td></tr>
+ * <tr><td>send loops: transferTo may send less than asked</td><td>{@code send_carries_on_when_each_transfer_sends_only_part}</td></tr>
+ * <tr><td>send sends exactly count bytes from position, and returns count</td><td>{@code send_sends_exactly_the_range_asked_for}</td></tr>
+ * <tr><td>a range not within the file is an IllegalArgumentException, before anything is sent</td><td>send_refuses_a_range_past_the_end_before_sending_anything, send_refuses_a_range_whose_end_overflows_or_whose_count_is_negative</td></tr>
+ * <tr><td>ranges touching either end of the file, and empty ranges anywhere from 0 to the size, are sent (returning count)</td><td>{@code send_takes_ranges_that_touch_the_ends_of_the_file_and_empty_ones}</td></tr>
+ * <tr><td>position + count is never computed where it can overflow; a negative count is refused</td><td>{@code send_refuses_a_range_whose_end_overflows_or_whose_count_is_negative}</td></tr>
+ * <tr><td>a file that shrinks while it is sent ends with EOFException, not an endless loop</td><td>{@code send_throws_EOFException_when_the_file_shrinks_while_it_is_sent}</td></tr>
+ * <tr><td>sendFile closes the file it opened, when it returns and when it fails</td><td>{@code sendFile_closes_the_file_it_opened_when_it_returns_and_when_it_fails}</td></tr>
+ * <tr><td>neither method closes the target: it is the caller's</td><td>{@code sendFile_leaves_the_target_open}</td></tr>
+ * <tr><td>main sends FILE (from --offset) to --host:--port</td><td>{@code main_sends_a_file_to_the_address_it_is_given}</td></tr>
+ * </table>
+ */
 @Exercise(chapter = "04-modes", script = "FileSender")
 public class FileSenderTest {
 

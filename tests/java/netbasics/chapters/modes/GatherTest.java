@@ -24,6 +24,23 @@ import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The graded suite of Gather. Contract clauses, from the javadoc of send and receive, their TODOs, and
+ * chapter 04's "Gathering writes and scattering reads", and the tests that check them:
+ *
+ * <table>
+ * <caption>Each clause of the contract and the test that checks it</caption>
+ * <tr><th>clause</th><th>checked by</th></tr>
+ * <tr><td>send uses gathering writes (write(ByteBuffer[])), header before body, no copies</td><td>{@code send_writes_the_header_and_the_body_with_gathering_writes}</td></tr>
+ * <tr><td>send writes as many times as it takes (partial gathering writes)</td><td>{@code send_carries_on_after_partial_gathering_writes}</td></tr>
+ * <tr><td>send returns how many bytes were written in all</td><td>send_writes_the_header_and_the_body_with_gathering_writes, send_carries_on_after_partial_gathering_writes, send_sends_what_remains_of_each_buffer_even_when_one_is_empty</td></tr>
+ * <tr><td>send writes what remains of each buffer (position to limit); both end with nothing remaining; an empty header or body is fine</td><td>{@code send_sends_what_remains_of_each_buffer_even_when_one_is_empty}</td></tr>
+ * <tr><td>receive fills the header, then the body, however the bytes arrive</td><td>{@code receive_fills_the_header_then_the_body_however_the_bytes_arrive}</td></tr>
+ * <tr><td>receive fills what remains of each buffer, an empty body included, and reads nothing past them</td><td>{@code receive_fills_what_remains_of_each_buffer_and_reads_no_further}</td></tr>
+ * <tr><td>receive throws EOFException when the stream ends before both are full</td><td>{@code receive_throws_EOFException_when_the_stream_ends_first}</td></tr>
+ * <tr><td>main sends a 4-byte big-endian length and the UTF-8 text</td><td>{@code main_sends_a_length_header_and_the_text}</td></tr>
+ * </table>
+ */
 @Exercise(chapter = "04-modes", script = "Gather")
 public class GatherTest {
 

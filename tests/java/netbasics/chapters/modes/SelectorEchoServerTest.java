@@ -37,6 +37,28 @@ import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.parallel.Resources;
 
+/**
+ * The graded suite of SelectorEchoServer. Contract clauses, from the javadoc of serve, its TODO, and
+ * chapter 04's "One thread, one selector" to "Stopping a selector loop", and the tests that check
+ * them:
+ *
+ * <table>
+ * <caption>Each clause of the contract and the test that checks it</caption>
+ * <tr><th>clause</th><th>checked by</th></tr>
+ * <tr><td>every byte a client sends comes back, on one connection, over and over</td><td>{@code echoes_what_a_client_sends_on_one_connection}</td></tr>
+ * <tr><td>a connection is closed once its client has ended its stream and had all of its echo</td><td>{@code closes_a_connection_once_its_client_has_ended_and_had_its_echo}</td></tr>
+ * <tr><td>one thread serves many clients at once (accept every waiting connection, handle every ready key)</td><td>{@code serves_two_hundred_clients_at_once_on_one_thread}</td></tr>
+ * <tr><td>partial writes: what a write could not send is kept per connection and sent on OP_WRITE</td><td>{@code clients_that_read_late_still_get_every_byte}</td></tr>
+ * <tr><td>back-pressure: a client that never reads slows only itself</td><td>{@code a_client_that_never_reads_does_not_hold_up_the_others}</td></tr>
+ * <tr><td>write interest only while bytes are owed; no spinning while idle</td><td>{@code does_not_spin_while_clients_are_idle_or_not_reading}</td></tr>
+ * <tr><td>state is per connection: bytes of clients arriving in pieces at once never mix</td><td>slow_readers_behind_a_throttled_network_get_every_byte, clients_that_read_late_still_get_every_byte</td></tr>
+ * <tr><td>a connection that fails (a reset) is closed and the others go on</td><td>{@code survives_clients_that_reset}</td></tr>
+ * <tr><td>a reset connection is closed, so its key is cancelled and the loop does not spin on it</td><td>{@code forgets_a_reset_connection_instead_of_spinning_on_it}</td></tr>
+ * <tr><td>a failed accept ends one attempt, not the server; no spinning while accepts fail; the queued client is served later</td><td>{@code goes_on_serving_after_an_accept_fails}</td></tr>
+ * <tr><td>returns quietly once the listener is closed, closing every connection it accepted</td><td>{@code closes_every_connection_and_returns_when_its_listener_is_closed}</td></tr>
+ * <tr><td>main prints "Serving at HOST:PORT" and serves there; bad arguments: usage, status 2</td><td>{@code main_serves_at_the_address_it_prints}</td></tr>
+ * </table>
+ */
 @Exercise(chapter = "04-modes", script = "SelectorEchoServer")
 public class SelectorEchoServerTest {
 
