@@ -156,6 +156,19 @@ public class OptionsTest {
             assertThat(socket.getReceiveBufferSize()).as("its receive buffer, asked to be %d bytes", asked)
                     .isBetween(asked, 4 * asked);
             assertThat(socket.getSendBufferSize()).as("its send buffer, asked to be %d bytes", asked).isBetween(asked, 4 * asked);
+            // The send buffer seen at work would take a reader that can be stalled on purpose; its size is what
+            // the system reports. 8 KB is near the default, so a larger size shows whether it was set at all.
+            int defaultSendBuffer;
+            try (var plain = new Socket()) {
+                defaultSendBuffer = plain.getSendBufferSize();
+            }
+            int larger = 100_000;
+            if (defaultSendBuffer < larger) {
+                try (Socket big = withBuffers(script).call(larger)) {
+                    assertThat(big.getSendBufferSize()).as("the send buffer of withBuffers(%d), when a socket's default is %d",
+                            larger, defaultSendBuffer).isGreaterThan(defaultSendBuffer);
+                }
+            }
             listener.bind(Loopback.anyPort());
             socket.connect(listener.getLocalAddress(), 2_000);
             try (SocketChannel accepted = listener.accept()) {
