@@ -76,8 +76,8 @@ public class AnyFamilyEcho {
 
     /**
      * Connects to {@code server}, of any family, and echoes each line in turn over that one
-     * connection; returns the echoes in order. The whole conversation takes at most {@code timeout},
-     * else a {@link SocketTimeoutException}.
+     * connection; returns the echoes in order. The whole conversation, connect included, takes at
+     * most {@code timeout}, else a {@link SocketTimeoutException}.
      */
     public static List<String> echoAll(SocketAddress server, List<String> lines, Duration timeout) throws IOException {
         // A channel of the address's family, not yet connected: the timer must bound the connect too.

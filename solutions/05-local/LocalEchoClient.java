@@ -53,9 +53,9 @@ public class LocalEchoClient {
 
     /**
      * Connects to the server listening at {@code socketFile} and echoes each line in turn over that
-     * one connection; returns the echoes in order. The whole conversation takes at most
-     * {@code timeout}: a server that keeps the client waiting longer makes it throw a
-     * {@link SocketTimeoutException}.
+     * one connection; returns the echoes in order. The whole conversation, connect included, takes
+     * at most {@code timeout}: a server that keeps the client waiting longer makes it throw a
+     * {@link SocketTimeoutException}. The channel is closed on every way out.
      */
     public static List<String> echoAll(Path socketFile, List<String> lines, Duration timeout) throws IOException {
         try (var channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
