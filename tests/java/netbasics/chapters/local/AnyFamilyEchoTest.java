@@ -99,6 +99,19 @@ public class AnyFamilyEchoTest {
         }
     }
 
+    @Graded(points = 1, hint = "Each conversation needs a buffer of its own, made in that conversation: threads that share "
+            + "one mix their clients' bytes. See \"Code for any family\".")
+    @Test
+    void keeps_conversations_apart_when_clients_send_at_once(Script script) throws Exception {
+        try (var directory = SocketDirectory.create();
+             ServerSocketChannel listener = listen(script).call(UnixDomainSocketAddress.of(directory.resolve("apart.sock")));
+             var server = Serving.start(serve(script), listener)) {
+            LocalEchoServerTest.assertConversationsKeptApart(listener.getLocalAddress());
+            server.stop();
+        }
+    }
+
+
     @Graded(points = 1, hint = "Open a SocketChannel of the address's family and connect it to the address as given. See \"Code for any family\".")
     @Test
     void client_echoes_over_tcp_ipv4(Script script) throws Exception {

@@ -125,6 +125,47 @@ public class LocalEchoServerTest {
         }
     }
 
+    @Graded(points = 2, hint = "Each conversation needs a buffer of its own, made in that conversation: threads that share "
+            + "one mix their clients' bytes. See \"The echo server\".")
+    @Test
+    void keeps_conversations_apart_when_clients_send_at_once(Script script) throws Exception {
+        try (var directory = SocketDirectory.create()) {
+            Path path = directory.resolve("echo.sock");
+            try (ServerSocketChannel listener = listen(script).call(path); var server = Serving.start(serve(script), listener)) {
+                assertConversationsKeptApart(UnixDomainSocketAddress.of(path));
+                server.stop();
+            }
+        }
+    }
+
+    /** Four clients each send 256 KB of bytes of their own at the same time, and each must get back exactly its own. */
+    static void assertConversationsKeptApart(java.net.SocketAddress server) throws Exception {
+        int count = 4;
+        var random = new Random(5151);
+        List<ChannelTestClient> clients = new ArrayList<>();
+        // A thread per client (the common pool may have only one on a small machine): four conversations in flight.
+        try (var threads = java.util.concurrent.Executors.newFixedThreadPool(count)) {
+            List<byte[]> messages = new ArrayList<>();
+            List<java.util.concurrent.CompletableFuture<byte[]>> echoes = new ArrayList<>();
+            for (int c = 0; c < count; c++) {
+                byte[] message = new byte[256 * 1024];
+                random.nextBytes(message);
+                messages.add(message);
+                clients.add(ChannelTestClient.connect(server));
+            }
+            for (int c = 0; c < count; c++) {
+                var client = clients.get(c);
+                byte[] message = messages.get(c);
+                echoes.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> client.exchange(message, Duration.ofSeconds(10)), threads));
+            }
+            for (int c = 0; c < count; c++) {
+                assertEcho(messages.get(c), echoes.get(c).join(), "by client " + c + " of " + count + ", all sending 256 KB at the same time");
+            }
+        } finally {
+            clients.forEach(ChannelTestClient::close);
+        }
+    }
+
     @Graded(points = 2, hint = "A socket file whose server is gone stays behind, and bind fails on it (\"Address already "
             + "in use\"). If connecting to it is refused, it is stale: delete it, then bind. See \"Cleaning up the socket file\".")
     @Test

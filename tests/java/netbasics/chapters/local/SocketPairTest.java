@@ -105,6 +105,9 @@ public class SocketPairTest {
                 }
                 assertThat(fileLeft).as("whether the listener's socket file %s was still there once the pair was returned", path)
                         .isFalse();
+                assertThat(sharedTemporaryDirectory).as("whether the listener's socket file %s was made right in the shared "
+                        + "temporary directory, where every pair would meet every other, instead of in a fresh directory of its "
+                        + "own", path).isFalse();
                 assertThat(directoryLeft)
                         .as("whether the directory %s made for the socket file was still there once the pair was returned", directory)
                         .isFalse();
@@ -148,10 +151,13 @@ public class SocketPairTest {
         int pairsEach = 10;
         Contract open = open(script).within(Duration.ofSeconds(20));
         List<Future<String>> results = new ArrayList<>();
+        var start = new java.util.concurrent.CountDownLatch(threadCount);
         try (ExecutorService threads = Executors.newFixedThreadPool(threadCount)) {
             for (int t = 0; t < threadCount; t++) {
                 int thread = t;
                 results.add(threads.submit(() -> {
+                    start.countDown();
+                    start.await(10, TimeUnit.SECONDS); // all at once, as far as the machine allows
                     for (int p = 0; p < pairsEach; p++) {
                         byte[] token = String.format("thread %d, pair %d", thread, p).getBytes(StandardCharsets.UTF_8);
                         try (var pair = new TestPair(open.call())) {

@@ -276,12 +276,18 @@ public class SelectorEchoServerTest {
             ServerThread serverThread = ServerThread.named(SERVER_THREAD);
             ServerThread.CpuUse cpu = serverThread.cpuUseDuring(Duration.ofMillis(1));
             assertThat(cpu.looksIdle()).as("before the descriptors ran out: %s", cpu).isIn(true, false);
+            serverThread.awaitRunningSince(serverThread.cpuNanos(), Duration.ofMillis(1));
+            boolean tried;
             try (var full = FullDescriptorTable.fill()) {
                 // connect needs no new descriptor here; the server's accept needs one, and fails.
+                long cpuBefore = serverThread.cpuNanos();
                 waiting.connect(address(listener));
-                // Meanwhile the server's select wakes, its accept fails, and it must neither stop nor retry at once.
+                // The server's select wakes for the waiting connection: once its thread has run, it has tried to accept.
+                tried = serverThread.awaitRunningSince(cpuBefore, Duration.ofSeconds(5));
+                // Meanwhile it must neither stop nor retry at once.
                 cpu = serverThread.cpuUseDuring(CPU_WINDOW);
             }
+            assertThat(tried).as("whether the server's thread ran at all in 5 s after a client connected").isTrue();
             assertThat(cpu.looksIdle()).as("while every accept() failed with \"Too many open files\", %s: the waiting "
                     + "connection stays queued, so a server that tries again at once spins", cpu).isTrue();
             assertThat(server.call().isRunning())

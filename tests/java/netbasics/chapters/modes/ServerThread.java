@@ -38,6 +38,27 @@ final class ServerThread {
                 .orElseThrow(() -> new AssertionError("no running thread named '" + name + "': has serve returned?"));
     }
 
+    /** The CPU time the thread has used so far, in nanoseconds. */
+    long cpuNanos() {
+        return THREADS.getThreadCpuTime(thread.threadId());
+    }
+
+    /**
+     * Waits, at most {@code bound}, until the thread has run since {@code cpuNanosBefore}: then it
+     * has been back round its loop at least once. Without Awaitility, whose classes may have to be
+     * loaded, for a caller whose process cannot open a file.
+     */
+    boolean awaitRunningSince(long cpuNanosBefore, Duration bound) {
+        long end = System.nanoTime() + bound.toNanos();
+        while (System.nanoTime() < end) {
+            if (cpuNanos() > cpuNanosBefore) {
+                return true;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+        }
+        return false;
+    }
+
     /** The CPU time the server's thread used during a window, beside what a thread that never stops got. */
     record CpuUse(Duration window, Duration server, Duration spinner) {
 
