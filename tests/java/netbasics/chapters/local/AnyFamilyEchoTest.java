@@ -44,6 +44,7 @@ import org.junit.jupiter.api.Test;
  * <tr><td>... a socket file; serve removes it when the listener is closed</td><td>{@code serves_over_a_unix_domain_socket_and_removes_its_file}</td></tr>
  * <tr><td>the listener listens on the address it was given, not every interface; port 0 gets a port</td><td>serves_over_tcp_ipv4, serves_over_tcp_ipv6 (assertServes)</td></tr>
  * <tr><td>serve echoes and closes a connection its client ended, in every family</td><td>serves_over_tcp_ipv4, serves_over_tcp_ipv6, serves_over_a_unix_domain_socket_and_removes_its_file</td></tr>
+ * <tr><td>each conversation has state of its own: clients sending at once never get each other's bytes</td><td>{@code keeps_conversations_apart_when_clients_send_at_once}</td></tr>
  * <tr><td>echoAll reaches a server of any family with the address as given</td><td>client_echoes_over_tcp_ipv4, client_echoes_over_tcp_ipv6, client_echoes_over_a_unix_domain_socket</td></tr>
  * <tr><td>the whole conversation takes at most timeout, in every family (a server that never answers)</td><td>{@code client_gives_up_on_a_silent_server_in_either_family}</td></tr>
  * <tr><td>the bound covers the connect (a TCP port that never answers, a socket file whose queue is full)</td><td>{@code client_gives_up_on_a_server_that_never_accepts_in_either_family}</td></tr>

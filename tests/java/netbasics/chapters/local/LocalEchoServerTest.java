@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * <tr><th>clause</th><th>checked by</th></tr>
  * <tr><td>listen binds a Unix-domain listener at the path; serve echoes every byte</td><td>echoes_what_a_client_sends_over_a_socket_file, echoes_a_megabyte_intact</td></tr>
  * <tr><td>serve handles each connection on a thread of its own</td><td>{@code serves_several_clients_at_once}</td></tr>
+ * <tr><td>each conversation has state of its own: clients sending at once never get each other's bytes</td><td>{@code keeps_conversations_apart_when_clients_send_at_once}</td></tr>
  * <tr><td>a stale socket file (nobody listens) is removed first</td><td>{@code removes_a_stale_socket_file_left_by_a_crash}</td></tr>
  * <tr><td>a file that is not a socket is left alone: FileAlreadyExistsException (regular file, directory)</td><td>{@code refuses_to_delete_a_regular_file_or_a_directory_at_its_path}</td></tr>
  * <tr><td>a symbolic link is not a socket, even a dangling one or one to a stale socket: left alone, FileAlreadyExistsException</td><td>{@code refuses_a_symbolic_link_at_its_path_even_one_to_a_stale_socket}</td></tr>

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
  * <caption>Each clause of the contract and the test that checks it</caption>
  * <tr><th>clause</th><th>checked by</th></tr>
  * <tr><td>open returns two connected channels: what one writes, the other reads, both ways</td><td>{@code the_two_ends_talk_to_each_other_both_ways}</td></tr>
- * <tr><td>both ends are Unix-domain; the file and the directory are gone once the pair is returned</td><td>{@code both_ends_are_unix_domain_and_nothing_is_left_behind}</td></tr>
+ * <tr><td>both ends are Unix-domain; the listener's file is in a fresh directory of its own; the file and the directory are gone once the pair is returned</td><td>{@code both_ends_are_unix_domain_and_nothing_is_left_behind}</td></tr>
  * <tr><td>closing the pair closes both ends</td><td>{@code closing_the_pair_closes_both_ends}</td></tr>
  * <tr><td>... the second even when closing the first fails</td><td>{@code closing_the_pair_closes_the_second_end_even_when_closing_the_first_fails}</td></tr>
  * <tr><td>safe to call from many threads at once: no two pairs share a path</td><td>{@code threads_that_make_pairs_at_the_same_time_each_get_their_own}</td></tr>
