@@ -54,10 +54,14 @@ import org.junit.jupiter.api.parallel.Resources;
  * <tr><td>state is per connection: bytes of clients arriving in pieces at once never mix</td><td>slow_readers_behind_a_throttled_network_get_every_byte, clients_that_read_late_still_get_every_byte</td></tr>
  * <tr><td>a connection that fails (a reset) is closed and the others go on</td><td>{@code survives_clients_that_reset}</td></tr>
  * <tr><td>a reset connection is closed, so its key is cancelled and the loop does not spin on it</td><td>{@code forgets_a_reset_connection_instead_of_spinning_on_it}</td></tr>
- * <tr><td>a failed accept ends one attempt, not the server; no spinning while accepts fail; the queued client is served later</td><td>{@code goes_on_serving_after_an_accept_fails}</td></tr>
+ * <tr><td>a failed accept ends one attempt, not the server; the queued client is served later</td><td>{@code goes_on_serving_after_an_accept_fails}</td></tr>
  * <tr><td>returns quietly once the listener is closed, closing every connection it accepted</td><td>{@code closes_every_connection_and_returns_when_its_listener_is_closed}</td></tr>
  * <tr><td>main prints "Serving at HOST:PORT" and serves there; bad arguments: usage, status 2</td><td>{@code main_serves_at_the_address_it_prints}</td></tr>
  * </table>
+ *
+ * <p>Not graded: resting a tick after a failed accept instead of trying again at once. The chapter
+ * advises it, but a server that retries at once and logs every failure is held up by its own output
+ * as much as it spins, so its CPU time tells nothing reliable.
  */
 @Exercise(chapter = "04-modes", script = "SelectorEchoServer")
 public class SelectorEchoServerTest {
@@ -263,8 +267,7 @@ public class SelectorEchoServerTest {
 
     @Graded(points = 2, hint = "accept() can fail, most often with \"Too many open files\": that ends one attempt, not the "
             + "server. Catch the IOException around accept, leave the connection queued, and try again a moment later "
-            + "(only a ClosedChannelException means the listener is closed); the connection stays queued, so stop watching "
-            + "the listener for a tick rather than spin on it. See \"One thread, one selector\".")
+            + "(only a ClosedChannelException means the listener is closed). See \"One thread, one selector\".")
     // Fills the process's descriptor table for a moment: nothing else may run meanwhile.
     @ResourceLock(value = Resources.GLOBAL, mode = ResourceAccessMode.READ_WRITE)
     @Test
@@ -272,10 +275,8 @@ public class SelectorEchoServerTest {
         try (var listener = listener(16); var server = Serving.start(serve(script), listener);
              var served = TcpTestClient.connect(address(listener)); var waiting = SocketChannel.open()) {
             assertEcho(utf8("before"), served.exchange(utf8("before"), REPLY_WITHIN), "before the descriptors ran out");
-            // Found and measured once now: loading a class needs a file, and none can be opened once the table is full.
+            // Found now: loading a class needs a file, and none can be opened once the table is full.
             ServerThread serverThread = ServerThread.named(SERVER_THREAD);
-            ServerThread.CpuUse cpu = serverThread.cpuUseDuring(Duration.ofMillis(1));
-            assertThat(cpu.looksIdle()).as("before the descriptors ran out: %s", cpu).isIn(true, false);
             serverThread.awaitRunningSince(serverThread.cpuNanos(), Duration.ofMillis(1));
             boolean tried;
             try (var full = FullDescriptorTable.fill()) {
@@ -284,12 +285,9 @@ public class SelectorEchoServerTest {
                 waiting.connect(address(listener));
                 // The server's select wakes for the waiting connection: once its thread has run, it has tried to accept.
                 tried = serverThread.awaitRunningSince(cpuBefore, Duration.ofSeconds(5));
-                // Meanwhile it must neither stop nor retry at once.
-                cpu = serverThread.cpuUseDuring(CPU_WINDOW);
+                LockSupport.parkNanos(Duration.ofMillis(150).toNanos()); // and a tick more, to be sure
             }
             assertThat(tried).as("whether the server's thread ran at all in 5 s after a client connected").isTrue();
-            assertThat(cpu.looksIdle()).as("while every accept() failed with \"Too many open files\", %s: the waiting "
-                    + "connection stays queued, so a server that tries again at once spins", cpu).isTrue();
             assertThat(server.call().isRunning())
                     .as("serve, after one accept() failed with \"Too many open files\" (%s)", server.call().failure().map(Object::toString)
                             .orElse("it returned"))
