@@ -44,17 +44,29 @@ final class ServerThread {
     }
 
     /**
-     * Waits, at most {@code bound}, until the thread has run since {@code cpuNanosBefore}: then it
-     * has been back round its loop at least once. Without Awaitility, whose classes may have to be
-     * loaded, for a caller whose process cannot open a file.
+     * Waits, at most {@code bound}, until the thread has run in {@code rounds} separate moments
+     * since {@code cpuNanosBefore} (its CPU time grew between polls 20 ms apart), or has ended:
+     * a server thread that ran in three moments after a client connected has been round its loop
+     * at least twice since, so it has tried to accept. Without Awaitility, for a caller whose
+     * process cannot open a file. Returns whether it got there.
      */
-    boolean awaitRunningSince(long cpuNanosBefore, Duration bound) {
+    boolean awaitRoundsSince(long cpuNanosBefore, int rounds, Duration bound) {
         long end = System.nanoTime() + bound.toNanos();
+        long last = cpuNanosBefore;
+        int seen = 0;
         while (System.nanoTime() < end) {
-            if (cpuNanos() > cpuNanosBefore) {
-                return true;
+            long now = cpuNanos();
+            if (now < 0) {
+                return true; // the thread has ended: it got as far as it ever will
             }
-            LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+            if (now > last) {
+                seen++;
+                last = now;
+                if (seen >= rounds) {
+                    return true;
+                }
+            }
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
         }
         return false;
     }
