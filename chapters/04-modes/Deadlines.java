@@ -27,7 +27,9 @@ public class Deadlines {
      * Reads exactly {@code count} bytes from {@code socket}, all of them within {@code within} of
      * the call. Throws {@link SocketTimeoutException} when the deadline passes first (its
      * {@code bytesTransferred} is how many bytes were read by then), {@link EOFException} when the
-     * stream ends first. The socket's own read timeout is as it was when this returns or throws.
+     * stream ends first. A deadline of zero or less has passed already; one too long to count in
+     * nanoseconds is as good as none. The socket's own read timeout is as it was when this returns
+     * or throws.
      */
     public static byte[] readExactly(Socket socket, int count, Duration within) throws IOException {
         // TODO Read exactly count bytes, every read waiting only for what is left of one overall deadline; restore the

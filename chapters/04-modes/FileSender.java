@@ -25,18 +25,20 @@ public class FileSender {
     /**
      * Sends {@code count} bytes of {@code file}, starting at {@code position}, to {@code target},
      * and returns how many it sent (always {@code count}). A range that does not lie within the
-     * file is an {@link IllegalArgumentException}, thrown before anything is sent. Neither channel
-     * is closed: both are the caller's.
+     * file is an {@link IllegalArgumentException}, thrown before anything is sent; an empty range
+     * anywhere from 0 to the file's size sends nothing. A file that shrinks while it is sent is an
+     * {@link java.io.EOFException}. Neither channel is closed: both are the caller's.
      */
     public static long send(FileChannel file, long position, long count, WritableByteChannel target) throws IOException {
-        // TODO Check that the range lies within the file, then call transferTo until all count bytes are sent: it may
-        //  send fewer than asked. See "Sending a file: transferTo" in README.md.
+        // TODO Check that the range lies within the file (without overflowing), then call transferTo until all count
+        //  bytes are sent: it may send fewer than asked, and nothing at all once a shrunk file has ended. See "Sending a file: transferTo" in README.md.
         throw new UnsupportedOperationException("TODO send: transferTo until the whole range is sent (README.md, \"Sending a file: transferTo\")");
     }
 
     /**
      * Sends the whole of {@code file} to {@code target} and returns its size. The file is opened
-     * and closed here; {@code target} stays open (it is the caller's).
+     * and closed here, whether the send succeeds or fails; {@code target} stays open (it is the
+     * caller's).
      */
     public static long sendFile(Path file, WritableByteChannel target) throws IOException {
         // TODO Open the file, send all of it with send, close the file (not the target). See "Sending a file: transferTo"

@@ -27,13 +27,14 @@ public class SelectorEchoServer {
      * Serves every client of {@code listener} on the calling thread, until the listener is closed:
      * then closes every connection it accepted and returns quietly. Each connection gets back
      * every byte it sends, and is closed once its client has ended its stream and had all of its
-     * echo; a connection that fails (a reset) is closed and the others go on.
+     * echo; a connection that fails (a reset) is closed and the others go on, and so does a failed
+     * accept (the server tries again a moment later).
      */
     public static void serve(ServerSocketChannel listener) throws IOException {
         // TODO On this one thread: register the listener with a selector for OP_ACCEPT, and every accepted connection,
         //  non-blocking, for OP_READ with a buffer of its own; echo what each read brings, keep what a write could not
-        //  send and wait for OP_WRITE, close on end of stream or error; when the listener is closed, close every
-        //  connection and return. See "One thread, one selector" and "Partial writes and back-pressure" in README.md.
+        //  send and wait for OP_WRITE, close on end of stream or error; a failed accept is no reason to stop; when the
+        //  listener is closed, close every connection and return. See "One thread, one selector" and "Partial writes and back-pressure" in README.md.
         throw new UnsupportedOperationException("TODO serve: one selector, non-blocking echo (README.md, \"One thread, one selector\")");
     }
 

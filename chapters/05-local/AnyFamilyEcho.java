@@ -47,12 +47,12 @@ public class AnyFamilyEcho {
 
     /**
      * Connects to {@code server}, of any family, and echoes each line in turn over that one
-     * connection; returns the echoes in order. The whole conversation takes at most {@code timeout},
-     * else a {@link SocketTimeoutException}.
+     * connection; returns the echoes in order. The whole conversation, connect included, takes at
+     * most {@code timeout}, else a {@link SocketTimeoutException}.
      */
     public static List<String> echoAll(SocketAddress server, List<String> lines, Duration timeout) throws IOException {
         // TODO Connect a channel of the server's family, echo each line over it, end your side; give up with a
-        //  SocketTimeoutException once the timeout has passed. See "Code for any family" in README.md.
+        //  SocketTimeoutException once the timeout has passed, connecting included. See "Code for any family" in README.md.
         throw new UnsupportedOperationException("TODO echoAll: the echo client for any SocketAddress (README.md, \"Code for any family\")");
     }
 

@@ -37,13 +37,13 @@ public class LocalEchoClient {
 
     /**
      * Connects to the server listening at {@code socketFile} and echoes each line in turn over that
-     * one connection; returns the echoes in order. The whole conversation takes at most
-     * {@code timeout}: a server that keeps the client waiting longer makes it throw a
-     * {@link SocketTimeoutException}.
+     * one connection; returns the echoes in order. The whole conversation, connect included, takes
+     * at most {@code timeout}: a server that keeps the client waiting longer makes it throw a
+     * {@link SocketTimeoutException}. The channel is closed on every way out.
      */
     public static List<String> echoAll(Path socketFile, List<String> lines, Duration timeout) throws IOException {
         // TODO Connect to the socket file, echo each line over that one channel, end your side and close it; give up with
-        //  a SocketTimeoutException once the timeout has passed. See "The echo client" and "No read timeout" in README.md.
+        //  a SocketTimeoutException once the timeout has passed, connecting included. See "The echo client" and "No read timeout" in README.md.
         throw new UnsupportedOperationException("TODO echoAll: one connection, every line, bounded in time (README.md, \"No read timeout\")");
     }
 

@@ -30,10 +30,13 @@ public class Deadlines {
      * Reads exactly {@code count} bytes from {@code socket}, all of them within {@code within} of
      * the call. Throws {@link SocketTimeoutException} when the deadline passes first (its
      * {@code bytesTransferred} is how many bytes were read by then), {@link EOFException} when the
-     * stream ends first. The socket's own read timeout is as it was when this returns or throws.
+     * stream ends first. A deadline of zero or less has passed already; one too long to count in
+     * nanoseconds is as good as none. The socket's own read timeout is as it was when this returns
+     * or throws.
      */
     public static byte[] readExactly(Socket socket, int count, Duration within) throws IOException {
-        long deadline = System.nanoTime() + within.toNanos();
+        long started = System.nanoTime();
+        long budget = nanos(within);
         int previousTimeout = socket.getSoTimeout();
         InputStream in = socket.getInputStream();
         byte[] bytes = new byte[count];
@@ -41,7 +44,7 @@ public class Deadlines {
         try {
             while (received < count) {
                 // Each read may wait only for what is left of the deadline, not for a fresh timeout.
-                socket.setSoTimeout(millisLeft(deadline, within, received));
+                socket.setSoTimeout(millisLeft(started, budget, within, received));
                 int n = in.read(bytes, received, count - received);
                 if (n == -1) {
                     throw new EOFException("the stream ended after " + received + " of " + count + " bytes");
@@ -65,13 +68,14 @@ public class Deadlines {
      * timeout is as it was when this returns or throws.
      */
     public static String readLine(Socket socket, Duration within) throws IOException {
-        long deadline = System.nanoTime() + within.toNanos();
+        long started = System.nanoTime();
+        long budget = nanos(within);
         int previousTimeout = socket.getSoTimeout();
         InputStream in = socket.getInputStream();
         var line = new ByteArrayOutputStream();
         try {
             while (true) {
-                socket.setSoTimeout(millisLeft(deadline, within, line.size()));
+                socket.setSoTimeout(millisLeft(started, budget, within, line.size()));
                 // One byte at a time: a bigger read could swallow the start of the next line.
                 int b = in.read();
                 if (b == -1) {
@@ -94,9 +98,28 @@ public class Deadlines {
         }
     }
 
-    /** What is left before the deadline, in whole milliseconds, at least 1 (0 would mean "wait forever"). */
-    private static int millisLeft(long deadline, Duration within, int received) throws SocketTimeoutException {
-        long left = deadline - System.nanoTime();
+    /**
+     * The deadline in nanoseconds, never overflowing: a duration too long to count in nanoseconds
+     * (hundreds of years) is as good as no deadline, and a negative one has already passed.
+     */
+    private static long nanos(Duration within) {
+        if (within.isNegative()) {
+            return 0;
+        }
+        try {
+            return within.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * What is left of the deadline, in whole milliseconds, at least 1 (0 would mean "wait forever")
+     * and at most Integer.MAX_VALUE. Elapsed time is compared with the budget, never added to a
+     * start time: {@code started + budget} can overflow for a huge budget.
+     */
+    private static int millisLeft(long started, long budget, Duration within, int received) throws SocketTimeoutException {
+        long left = budget - (System.nanoTime() - started);
         if (left <= 0) {
             throw deadlinePassed(within, received);
         }
@@ -104,7 +127,8 @@ public class Deadlines {
     }
 
     private static SocketTimeoutException deadlinePassed(Duration within, int received) {
-        var late = new SocketTimeoutException("the deadline of " + within.toMillis() + " ms passed after " + received + " bytes");
+        var late = new SocketTimeoutException("the deadline of " + Duration.ofNanos(nanos(within)).toMillis() + " ms passed after "
+                + received + " bytes");
         late.bytesTransferred = received; // 0: nothing consumed, the connection can be read again
         return late;
     }

@@ -26,8 +26,9 @@ public class FileSender {
     /**
      * Sends {@code count} bytes of {@code file}, starting at {@code position}, to {@code target},
      * and returns how many it sent (always {@code count}). A range that does not lie within the
-     * file is an {@link IllegalArgumentException}, thrown before anything is sent. Neither channel
-     * is closed: both are the caller's.
+     * file is an {@link IllegalArgumentException}, thrown before anything is sent; an empty range
+     * anywhere from 0 to the file's size sends nothing. A file that shrinks while it is sent is an
+     * {@link java.io.EOFException}. Neither channel is closed: both are the caller's.
      */
     public static long send(FileChannel file, long position, long count, WritableByteChannel target) throws IOException {
         long size = file.size();
@@ -49,7 +50,8 @@ public class FileSender {
 
     /**
      * Sends the whole of {@code file} to {@code target} and returns its size. The file is opened
-     * and closed here; {@code target} stays open (it is the caller's).
+     * and closed here, whether the send succeeds or fails; {@code target} stays open (it is the
+     * caller's).
      */
     public static long sendFile(Path file, WritableByteChannel target) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {

@@ -5,6 +5,7 @@
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -34,15 +35,22 @@ public class SelectorEchoServer {
      * Serves every client of {@code listener} on the calling thread, until the listener is closed:
      * then closes every connection it accepted and returns quietly. Each connection gets back
      * every byte it sends, and is closed once its client has ended its stream and had all of its
-     * echo; a connection that fails (a reset) is closed and the others go on.
+     * echo; a connection that fails (a reset) is closed and the others go on, and so does a failed
+     * accept (the server tries again a moment later).
      */
     public static void serve(ServerSocketChannel listener) throws IOException {
         Selector selector = Selector.open();
         try {
             listener.configureBlocking(false);
-            listener.register(selector, SelectionKey.OP_ACCEPT);
+            SelectionKey accepting = listener.register(selector, SelectionKey.OP_ACCEPT);
+            boolean resting = false;
+            long resumeAcceptingAt = 0;
             while (listener.isOpen()) {
                 selector.select(TICK_MILLIS);
+                if (resting && System.nanoTime() - resumeAcceptingAt >= 0) {
+                    accepting.interestOps(SelectionKey.OP_ACCEPT); // rested a tick: try the waiting connections again
+                    resting = false;
+                }
                 for (Iterator<SelectionKey> ready = selector.selectedKeys().iterator(); ready.hasNext(); ) {
                     SelectionKey key = ready.next();
                     ready.remove(); // the selector only adds to this set: what was handled must be taken out
@@ -50,14 +58,20 @@ public class SelectorEchoServer {
                         continue;
                     }
                     if (key.isAcceptable()) {
-                        accept(listener, selector);
+                        if (!acceptWaiting(listener, selector)) {
+                            // The connection stays queued and the listener stays "acceptable": asking again at
+                            // once would spin. Stop watching the listener for a tick; conversations go on.
+                            accepting.interestOps(0);
+                            resting = true;
+                            resumeAcceptingAt = System.nanoTime() + TICK_MILLIS * 1_000_000;
+                        }
                     } else {
                         converse(key);
                     }
                 }
             }
-        } catch (ClosedChannelException closed) {
-            // the listener was closed between two looks: that is the signal to stop
+        } catch (ClosedChannelException | CancelledKeyException closed) {
+            // the listener was closed between two looks (its key is cancelled then): that is the signal to stop
         } finally {
             for (SelectionKey key : selector.keys()) {
                 if (key.channel() instanceof SocketChannel connection) {
@@ -68,13 +82,33 @@ public class SelectorEchoServer {
         }
     }
 
-    private static void accept(ServerSocketChannel listener, Selector selector) throws IOException {
-        SocketChannel connection;
-        while ((connection = listener.accept()) != null) { // non-blocking: null once nobody else is waiting
-            connection.configureBlocking(false);
-            connection.setOption(StandardSocketOptions.TCP_NODELAY, true); // each echo leaves at once (chapter 03, Nagle)
-            // The buffer starts empty, ready to be drained: position == limit == 0.
-            connection.register(selector, SelectionKey.OP_READ, ByteBuffer.allocate(BUFFER_SIZE).flip());
+    /**
+     * Accepts every connection waiting on the listener. Returns false when an accept fails (most
+     * often "Too many open files": every descriptor the process may have is in use): one failed
+     * accept is no reason to stop serving, only a closed listener is, which throws.
+     */
+    private static boolean acceptWaiting(ServerSocketChannel listener, Selector selector) throws ClosedChannelException {
+        while (true) {
+            SocketChannel connection;
+            try {
+                connection = listener.accept(); // non-blocking: null once nobody else is waiting
+            } catch (ClosedChannelException closed) {
+                throw closed;
+            } catch (IOException failed) {
+                System.err.println("Could not accept a connection (" + failed.getMessage() + "); trying again in " + TICK_MILLIS + " ms");
+                return false;
+            }
+            if (connection == null) {
+                return true;
+            }
+            try {
+                connection.configureBlocking(false);
+                connection.setOption(StandardSocketOptions.TCP_NODELAY, true); // each echo leaves at once (chapter 03, Nagle)
+                // The buffer starts empty, ready to be drained: position == limit == 0.
+                connection.register(selector, SelectionKey.OP_READ, ByteBuffer.allocate(BUFFER_SIZE).flip());
+            } catch (IOException failed) {
+                closeQuietly(connection); // reset before it was even set up: it is ours, so close it
+            }
         }
     }
 
@@ -107,11 +141,15 @@ public class SelectorEchoServer {
         } catch (IOException gone) {
             // A reset or a broken pipe ends this conversation, nobody else's.
             System.err.println("Conversation with " + connection.socket().getRemoteSocketAddress() + " ended abruptly: " + gone.getMessage());
-            try {
-                connection.close();
-            } catch (IOException ignored) {
-                // closed as far as it can be
-            }
+            closeQuietly(connection); // closing also cancels its key: the selector stops reporting it
+        }
+    }
+
+    private static void closeQuietly(SocketChannel connection) {
+        try {
+            connection.close();
+        } catch (IOException ignored) {
+            // closed as far as it can be
         }
     }
 

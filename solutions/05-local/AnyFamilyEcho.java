@@ -77,13 +77,14 @@ public class AnyFamilyEcho {
 
     /**
      * Connects to {@code server}, of any family, and echoes each line in turn over that one
-     * connection; returns the echoes in order. The whole conversation takes at most {@code timeout},
-     * else a {@link SocketTimeoutException}.
+     * connection; returns the echoes in order. The whole conversation, connect included, takes at
+     * most {@code timeout}, else a {@link SocketTimeoutException}.
      */
     public static List<String> echoAll(SocketAddress server, List<String> lines, Duration timeout) throws IOException {
-        // SocketChannel.open(address) picks the channel's family from the address.
-        try (var channel = SocketChannel.open(server)) {
-            // Unix-domain channels have no read timeout, so the same timer serves every family.
+        // A channel of the address's family, not yet connected: the timer must bound the connect too.
+        try (var channel = SocketChannel.open(family(server))) {
+            // Unix-domain channels have no read timeout, so the same timer serves every family; closing
+            // the channel ends a connect that waits as well as a read.
             var expired = new AtomicBoolean();
             Thread timer = Thread.ofVirtual().start(() -> {
                 try {
@@ -95,6 +96,7 @@ public class AnyFamilyEcho {
                 }
             });
             try {
+                channel.connect(server);
                 List<String> echoes = new ArrayList<>();
                 for (String line : lines) {
                     echoes.add(echo(channel, line));

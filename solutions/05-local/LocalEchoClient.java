@@ -5,6 +5,7 @@
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -53,14 +54,15 @@ public class LocalEchoClient {
 
     /**
      * Connects to the server listening at {@code socketFile} and echoes each line in turn over that
-     * one connection; returns the echoes in order. The whole conversation takes at most
-     * {@code timeout}: a server that keeps the client waiting longer makes it throw a
-     * {@link SocketTimeoutException}.
+     * one connection; returns the echoes in order. The whole conversation, connect included, takes
+     * at most {@code timeout}: a server that keeps the client waiting longer makes it throw a
+     * {@link SocketTimeoutException}. The channel is closed on every way out.
      */
     public static List<String> echoAll(Path socketFile, List<String> lines, Duration timeout) throws IOException {
-        try (var channel = SocketChannel.open(UnixDomainSocketAddress.of(socketFile))) {
+        try (var channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             // A Unix-domain channel has no read timeout (no setSoTimeout): a timer closes it instead,
-            // which ends a read that is waiting with an AsynchronousCloseException.
+            // which ends a read, or a connect, that is waiting with an AsynchronousCloseException.
+            // So the timer starts before connecting: a server that never accepts is a wait too.
             var expired = new AtomicBoolean();
             Thread timer = Thread.ofVirtual().start(() -> {
                 try {
@@ -72,6 +74,7 @@ public class LocalEchoClient {
                 }
             });
             try {
+                channel.connect(UnixDomainSocketAddress.of(socketFile));
                 List<String> echoes = new ArrayList<>();
                 for (String line : lines) {
                     echoes.add(echo(channel, line));

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import netbasics.fixtures.ChannelEchoPeer;
+import netbasics.fixtures.SilentLocalPort;
 import netbasics.fixtures.SocketDirectory;
 import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
@@ -26,10 +27,31 @@ import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The graded suite of LocalEchoClient. Contract clauses, from the javadoc of echo and echoAll, their
+ * TODOs, and chapter 05's "The echo client" and "No read timeout", and the tests that check them:
+ *
+ * <table>
+ * <caption>Each clause of the contract and the test that checks it</caption>
+ * <tr><th>clause</th><th>checked by</th></tr>
+ * <tr><td>echo sends the line's UTF-8 bytes, returns the echo decoded whole, and leaves the channel open</td><td>{@code echo_sends_a_line_and_returns_its_echo_on_the_same_open_channel}</td></tr>
+ * <tr><td>echo reads until as many bytes as were sent have come, however they are split</td><td>{@code echo_reads_the_whole_echo_however_it_is_split}</td></tr>
+ * <tr><td>echo throws EOFException when the server ends the stream first</td><td>{@code echo_throws_EOFException_when_the_server_ends_early}</td></tr>
+ * <tr><td>echoAll echoes every line in order over one connection</td><td>{@code echoAll_echoes_every_line_over_one_connection}</td></tr>
+ * <tr><td>the whole conversation takes at most timeout: a server that accepts and never answers is a SocketTimeoutException</td><td>{@code echoAll_gives_up_on_a_silent_server_with_a_SocketTimeoutException}</td></tr>
+ * <tr><td>the bound covers the connect: a server whose queue is full is a SocketTimeoutException</td><td>{@code echoAll_gives_up_on_a_server_that_never_accepts}</td></tr>
+ * <tr><td>echoAll closes its channel on every way out (the server sees the end of the stream after an EOFException)</td><td>{@code echoAll_closes_its_channel_when_the_server_ends_early}</td></tr>
+ * <tr><td>main prints SENT/RCVD per line, and one sentence with status 1 when nothing serves at the path</td><td>{@code main_echoes_its_lines_and_reports_a_missing_server}</td></tr>
+ * </table>
+ */
 @Exercise(chapter = "05-local", script = "LocalEchoClient")
 public class LocalEchoClientTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /** A timeout short enough for a quick test; the one of 5 s above is the realistic one. */
+    private static final Duration SHORT_TIMEOUT = Duration.ofMillis(300);
+    /** How late past its timeout a call may return on a busy machine. */
+    private static final Duration SLACK = Duration.ofMillis(1_500);
 
     private static Contract echo(Script script) {
         return script.method("echo", String.class, SocketChannel.class, String.class);
@@ -98,11 +120,45 @@ public class LocalEchoClientTest {
         try (var directory = SocketDirectory.create(); var server = new ScriptedServer(directory.resolve("q.sock"), ScriptedServer::silent)) {
             long started = System.nanoTime();
             Throwable thrown = catchThrowable(() -> echoAll(script).within(Duration.ofSeconds(10))
-                    .call(server.path, List.of("anyone there?"), Duration.ofMillis(500)));
+                    .call(server.path, List.of("anyone there?"), SHORT_TIMEOUT));
             Duration took = Duration.ofNanos(System.nanoTime() - started);
-            assertThat(thrown).as("what echoAll(%s, [\"anyone there?\"], 500 ms) did against a server that accepts and never "
+            assertThat(thrown).as("what echoAll(%s, [\"anyone there?\"], 300 ms) did against a server that accepts and never "
                     + "answers", server.path).isInstanceOf(SocketTimeoutException.class);
-            assertThat(took).as("how long echoAll took with a timeout of 500 ms").isGreaterThanOrEqualTo(Duration.ofMillis(400));
+            assertThat(took).as("how long echoAll took with a timeout of 300 ms").isGreaterThanOrEqualTo(Duration.ofMillis(250));
+        }
+    }
+
+    @Graded(points = 2, hint = "A connect waits while the server's queue is full: open the channel unconnected "
+            + "(SocketChannel.open(StandardProtocolFamily.UNIX)), start the timer, and only then connect, so the timeout "
+            + "bounds the connect too. See \"No read timeout\".")
+    @Test
+    void echoAll_gives_up_on_a_server_that_never_accepts(Script script) throws Exception {
+        try (var directory = SocketDirectory.create(); var silent = SilentLocalPort.at(directory.resolve("full.sock"))) {
+            long started = System.nanoTime();
+            Throwable thrown = catchThrowable(() -> echoAll(script).within(Duration.ofSeconds(5))
+                    .call(silent.path(), List.of("let me in"), SHORT_TIMEOUT));
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(thrown).as("what echoAll(%s, [\"let me in\"], %d ms) did when connecting waited (%s)", silent.path(),
+                    SHORT_TIMEOUT.toMillis(), silent).isInstanceOf(SocketTimeoutException.class);
+            assertThat(took).as("how long echoAll took with a timeout of %d ms", SHORT_TIMEOUT.toMillis())
+                    .isLessThan(SHORT_TIMEOUT.plus(SLACK));
+        }
+    }
+
+    @Graded(points = 1, hint = "echoAll opens the channel, so it closes it on every way out: try-with-resources, so that an "
+            + "EOFException or a timeout closes it too, and the server sees the end of the stream. See \"The echo client\".")
+    @Test
+    void echoAll_closes_its_channel_when_the_server_ends_early(Script script) throws Exception {
+        var endsSeen = new java.util.concurrent.Semaphore(0);
+        try (var directory = SocketDirectory.create();
+             var server = new ScriptedServer(directory.resolve("h.sock"), ScriptedServer.halfThenAwaitTheEnd(endsSeen))) {
+            Throwable thrown = catchThrowable(() -> echoAll(script).within(Duration.ofSeconds(5))
+                    .call(server.path, List.of("twelve bytes"), TIMEOUT));
+            assertThat(thrown).as("what echoAll(%s, [\"twelve bytes\"], 5 s) did when the server sent 6 bytes of the echo "
+                    + "and ended its stream", server.path).isInstanceOf(EOFException.class);
+            assertThat(endsSeen.tryAcquire(2, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("the server, after echoAll threw: did its read see the end of the stream (the client closed its "
+                            + "channel) within 2 s?").isTrue();
         }
     }
 
@@ -197,6 +253,18 @@ public class LocalEchoClientTest {
             }
             connection.write(ByteBuffer.wrap("twelve".getBytes(StandardCharsets.UTF_8)));
             connection.shutdownOutput();
+        }
+
+        /** Like {@link #halfThenEnd}, then reads on until the client ends its stream, and counts that end. */
+        static Conversation halfThenAwaitTheEnd(java.util.concurrent.Semaphore endsSeen) {
+            return connection -> {
+                halfThenEnd(connection);
+                ByteBuffer ignored = ByteBuffer.allocate(4096);
+                while (connection.read(ignored.clear()) != -1) {
+                    // whatever the client still sends
+                }
+                endsSeen.release();
+            };
         }
 
         /** Accepts and reads, but never answers. */

@@ -30,6 +30,27 @@ import netbasics.grading.Script;
 import netbasics.grading.Serving;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The graded suite of LocalEchoServer. Contract clauses, from the javadoc of listen and serve, their
+ * TODOs, and chapter 05's "Cleaning up the socket file" and "The echo server", and the tests that
+ * check them:
+ *
+ * <table>
+ * <caption>Each clause of the contract and the test that checks it</caption>
+ * <tr><th>clause</th><th>checked by</th></tr>
+ * <tr><td>listen binds a Unix-domain listener at the path; serve echoes every byte</td><td>echoes_what_a_client_sends_over_a_socket_file, echoes_a_megabyte_intact</td></tr>
+ * <tr><td>serve handles each connection on a thread of its own</td><td>{@code serves_several_clients_at_once}</td></tr>
+ * <tr><td>each conversation has state of its own: clients sending at once never get each other's bytes</td><td>{@code keeps_conversations_apart_when_clients_send_at_once}</td></tr>
+ * <tr><td>a stale socket file (nobody listens) is removed first</td><td>{@code removes_a_stale_socket_file_left_by_a_crash}</td></tr>
+ * <tr><td>a file that is not a socket is left alone: FileAlreadyExistsException (regular file, directory)</td><td>{@code refuses_to_delete_a_regular_file_or_a_directory_at_its_path}</td></tr>
+ * <tr><td>a symbolic link is not a socket, even a dangling one or one to a stale socket: left alone, FileAlreadyExistsException</td><td>{@code refuses_a_symbolic_link_at_its_path_even_one_to_a_stale_socket}</td></tr>
+ * <tr><td>a socket another server listens on is left alone: BindException, and that server goes on</td><td>{@code refuses_to_take_over_a_socket_another_server_listens_on}</td></tr>
+ * <tr><td>the probe connection is closed again (the other server sees it end)</td><td>{@code closes_its_probe_of_a_socket_another_server_listens_on}</td></tr>
+ * <tr><td>once the listener is closed, serve removes its socket file and returns; conversations in flight go on</td><td>{@code removes_its_socket_file_when_its_listener_is_closed_and_leaves_conversations_running}</td></tr>
+ * <tr><td>a client that vanishes ends only its own conversation</td><td>{@code survives_clients_that_vanish}</td></tr>
+ * <tr><td>main prints "Serving at PATH" and removes the file when stopped</td><td>{@code main_serves_at_its_path_and_removes_the_file_when_stopped}</td></tr>
+ * </table>
+ */
 @Exercise(chapter = "05-local", script = "LocalEchoServer")
 public class LocalEchoServerTest {
 
@@ -105,6 +126,47 @@ public class LocalEchoServerTest {
         }
     }
 
+    @Graded(points = 2, hint = "Each conversation needs a buffer of its own, made in that conversation: threads that share "
+            + "one mix their clients' bytes. See \"The echo server\".")
+    @Test
+    void keeps_conversations_apart_when_clients_send_at_once(Script script) throws Exception {
+        try (var directory = SocketDirectory.create()) {
+            Path path = directory.resolve("echo.sock");
+            try (ServerSocketChannel listener = listen(script).call(path); var server = Serving.start(serve(script), listener)) {
+                assertConversationsKeptApart(UnixDomainSocketAddress.of(path));
+                server.stop();
+            }
+        }
+    }
+
+    /** Four clients each send 256 KB of bytes of their own at the same time, and each must get back exactly its own. */
+    static void assertConversationsKeptApart(java.net.SocketAddress server) throws Exception {
+        int count = 4;
+        var random = new Random(5151);
+        List<ChannelTestClient> clients = new ArrayList<>();
+        // A thread per client (the common pool may have only one on a small machine): four conversations in flight.
+        try (var threads = java.util.concurrent.Executors.newFixedThreadPool(count)) {
+            List<byte[]> messages = new ArrayList<>();
+            List<java.util.concurrent.CompletableFuture<byte[]>> echoes = new ArrayList<>();
+            for (int c = 0; c < count; c++) {
+                byte[] message = new byte[256 * 1024];
+                random.nextBytes(message);
+                messages.add(message);
+                clients.add(ChannelTestClient.connect(server));
+            }
+            for (int c = 0; c < count; c++) {
+                var client = clients.get(c);
+                byte[] message = messages.get(c);
+                echoes.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> client.exchange(message, Duration.ofSeconds(10)), threads));
+            }
+            for (int c = 0; c < count; c++) {
+                assertEcho(messages.get(c), echoes.get(c).join(), "by client " + c + " of " + count + ", all sending 256 KB at the same time");
+            }
+        } finally {
+            clients.forEach(ChannelTestClient::close);
+        }
+    }
+
     @Graded(points = 2, hint = "A socket file whose server is gone stays behind, and bind fails on it (\"Address already "
             + "in use\"). If connecting to it is refused, it is stale: delete it, then bind. See \"Cleaning up the socket file\".")
     @Test
@@ -148,6 +210,54 @@ public class LocalEchoServerTest {
                             folder, failure == null ? "returned" : "threw " + failure)
                     .isTrue();
             assertThat(failure).as("what listen(%s) threw when a directory was at the path", folder).isInstanceOf(IOException.class);
+        }
+    }
+
+    @Graded(points = 2, hint = "A link is not a socket, even a link to one: test the path itself, not what it points to "
+            + "(Files.exists and readAttributes with LinkOption.NOFOLLOW_LINKS), and refuse it with FileAlreadyExistsException. "
+            + "See \"Cleaning up the socket file\".")
+    @Test
+    void refuses_a_symbolic_link_at_its_path_even_one_to_a_stale_socket(Script script) throws Exception {
+        try (var directory = SocketDirectory.create()) {
+            Path stale = directory.resolve("stale.sock");
+            try (var crashed = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                crashed.bind(UnixDomainSocketAddress.of(stale)); // closed without removing its file
+            }
+            Path link = Files.createSymbolicLink(directory.resolve("link.sock"), stale);
+            Path dangling = Files.createSymbolicLink(directory.resolve("dangling.sock"), directory.resolve("nothing-here"));
+            for (Path path : List.of(link, dangling)) {
+                Throwable failure = catchThrowable(() -> listen(script).<ServerSocketChannel>call(path).close());
+                assertThat(Files.isSymbolicLink(path)).as("whether the symbolic link %s -> %s is still there after listen(%s), "
+                        + "which %s", path.getFileName(), Files.readSymbolicLink(path).getFileName(), path.getFileName(),
+                        failure == null ? "returned" : "threw " + failure).isTrue();
+                assertThat(failure).as("what listen(%s) threw where a symbolic link was", path.getFileName())
+                        .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+            }
+            assertThat(Files.exists(stale, LinkOption.NOFOLLOW_LINKS)).as("whether the stale socket file the link pointed to is "
+                    + "still there: only the path listen was given is its business").isTrue();
+        }
+    }
+
+    @Graded(points = 1, hint = "Close the probe connection at once (try-with-resources): the other server accepts it, and "
+            + "must see it end, not keep a connection nobody will ever use. See \"Cleaning up the socket file\".")
+    @Test
+    void closes_its_probe_of_a_socket_another_server_listens_on(Script script) throws Exception {
+        try (var directory = SocketDirectory.create(); var other = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            Path path = directory.resolve("busy.sock");
+            other.bind(UnixDomainSocketAddress.of(path));
+            Throwable failure = catchThrowable(() -> listen(script).<ServerSocketChannel>call(path).close());
+            assertThat(failure).as("what listen(%s) did while another server was listening there", path.getFileName())
+                    .isInstanceOf(IOException.class);
+            other.configureBlocking(false);
+            try (var probe = other.accept()) {
+                if (probe != null) { // whoever found the server alive without connecting has nothing to close
+                    probe.configureBlocking(false);
+                    var buffer = java.nio.ByteBuffer.allocate(64);
+                    org.awaitility.Awaitility.await("the end of the probe connection that listen made to the other server")
+                            .atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10))
+                            .until(() -> probe.read(buffer.clear()) == -1);
+                }
+            }
         }
     }
 

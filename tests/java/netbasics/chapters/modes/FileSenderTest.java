@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
 import netbasics.fixtures.Bytes;
+import netbasics.fixtures.OpenFiles;
 import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
@@ -26,6 +27,25 @@ import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The graded suite of FileSender. Contract clauses, from the javadoc of send and sendFile, their
+ * TODOs, and chapter 04's "Sending a file: transferTo", and the tests that check them:
+ *
+ * <table>
+ * <caption>Each clause of the contract and the test that checks it</caption>
+ * <tr><th>clause</th><th>checked by</th></tr>
+ * <tr><td>sendFile sends every byte of the file and returns its size</td><td>{@code sendFile_sends_every_byte_of_a_file_of_8_megabytes}</td></tr>
+ * <tr><td>send loops: transferTo may send less than asked</td><td>{@code send_carries_on_when_each_transfer_sends_only_part}</td></tr>
+ * <tr><td>send sends exactly count bytes from position, and returns count</td><td>{@code send_sends_exactly_the_range_asked_for}</td></tr>
+ * <tr><td>a range not within the file is an IllegalArgumentException, before anything is sent</td><td>send_refuses_a_range_past_the_end_before_sending_anything, send_refuses_a_range_whose_end_overflows_or_whose_count_is_negative</td></tr>
+ * <tr><td>ranges touching either end of the file, and empty ranges anywhere from 0 to the size, are sent (returning count)</td><td>{@code send_takes_ranges_that_touch_the_ends_of_the_file_and_empty_ones}</td></tr>
+ * <tr><td>position + count is never computed where it can overflow; a negative count is refused</td><td>{@code send_refuses_a_range_whose_end_overflows_or_whose_count_is_negative}</td></tr>
+ * <tr><td>a file that shrinks while it is sent ends with EOFException, not an endless loop</td><td>{@code send_throws_EOFException_when_the_file_shrinks_while_it_is_sent}</td></tr>
+ * <tr><td>sendFile closes the file it opened, when it returns and when it fails</td><td>{@code sendFile_closes_the_file_it_opened_when_it_returns_and_when_it_fails}</td></tr>
+ * <tr><td>neither method closes the target: it is the caller's</td><td>{@code sendFile_leaves_the_target_open}</td></tr>
+ * <tr><td>main sends FILE (from --offset) to --host:--port</td><td>{@code main_sends_a_file_to_the_address_it_is_given}</td></tr>
+ * </table>
+ */
 @Exercise(chapter = "04-modes", script = "FileSender")
 public class FileSenderTest {
 
@@ -49,15 +69,15 @@ public class FileSenderTest {
     @Graded(points = 3, hint = "Open the file, call transferTo with the socket channel as its target until the whole file "
             + "has gone, and return its size. " + SECTION)
     @Test
-    void sendFile_sends_every_byte_of_a_file_of_24_megabytes(Script script) throws Exception {
+    void sendFile_sends_every_byte_of_a_file_of_8_megabytes(Script script) throws Exception {
         Path file = dir.resolve("big.bin");
-        String sha256 = writeRandomFile(file, 24 << 20, 4421);
+        String sha256 = writeRandomFile(file, 8 << 20, 4421);
         try (var receiver = Receiver.open(false)) {
             long returned = sendFile(script).call(file, receiver.sender());
             var received = receiver.endAndAwait(WITHIN);
-            assertThat(received.count()).as("bytes received of a 24 MB file sent with sendFile").isEqualTo(24L << 20);
-            assertThat(received.sha256()).as("SHA-256 of the %d bytes received of a 24 MB file", received.count()).isEqualTo(sha256);
-            assertThat(returned).as("what sendFile returned for a 24 MB file").isEqualTo(24L << 20);
+            assertThat(received.count()).as("bytes received of an 8 MB file sent with sendFile").isEqualTo(8L << 20);
+            assertThat(received.sha256()).as("SHA-256 of the %d bytes received of an 8 MB file", received.count()).isEqualTo(sha256);
+            assertThat(returned).as("what sendFile returned for an 8 MB file").isEqualTo(8L << 20);
         }
     }
 
@@ -107,6 +127,95 @@ public class FileSenderTest {
             assertThat(sip.taken()).as("bytes sent before the range past the end was refused").isZero();
             thrown = catchThrowable(() -> send(script).call(channel, -1L, 10L, sip));
             assertThat(thrown).as("what send(file, -1, 10, target) threw").isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Graded(points = 2, hint = "A range may touch either end of the file, and an empty one (count 0) sends nothing and "
+            + "returns 0: compare count with size - position, which cannot overflow, and use > where the range would end past "
+            + "the file, not >=. " + SECTION)
+    @Test
+    void send_takes_ranges_that_touch_the_ends_of_the_file_and_empty_ones(Script script) throws Exception {
+        byte[] content = randomBytes(10_000, 4427);
+        Path file = Files.write(dir.resolve("edges.bin"), content);
+        try (var receiver = Receiver.open(true); var channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            var sip = new Sip(receiver.sender(), SIP);
+            long[][] ranges = {{0, 1}, {9_999, 1}, {4_000, 0}, {10_000, 0}, {0, 0}, {0, 10_000}};
+            var expected = new java.io.ByteArrayOutputStream();
+            for (long[] range : ranges) {
+                long returned = send(script).call(channel, range[0], range[1], sip);
+                assertThat(returned).as("what send(file of 10000 bytes, %d, %d, target) returned", range[0], range[1]).isEqualTo(range[1]);
+                expected.write(content, (int) range[0], (int) range[1]);
+            }
+            byte[] got = receiver.endAndAwait(WITHIN).bytes();
+            assertThat(got).as("bytes received for the ranges (position, count) %s of a file of 10000 bytes: %s",
+                    Arrays.deepToString(ranges), Bytes.firstDifference(expected.toByteArray(), got)).isEqualTo(expected.toByteArray());
+        }
+    }
+
+    @Graded(points = 1, hint = "position + count can overflow a long and come out negative: compare count with "
+            + "size - position instead, and refuse a negative count. " + SECTION)
+    @Test
+    void send_refuses_a_range_whose_end_overflows_or_whose_count_is_negative(Script script) throws Exception {
+        Path file = Files.write(dir.resolve("overflow.bin"), randomBytes(10_000, 4428));
+        try (var receiver = Receiver.open(true); var channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            var sip = new Sip(receiver.sender(), SIP);
+            for (long[] range : new long[][] {{5_000, Long.MAX_VALUE}, {Long.MAX_VALUE, 1}, {0, -1}, {10_001, 0}}) {
+                Throwable thrown = catchThrowable(() -> send(script).within(Duration.ofSeconds(2)).call(channel, range[0], range[1], sip));
+                assertThat(thrown).as("what send(file of 10000 bytes, %d, %d, target) threw", range[0], range[1])
+                        .isInstanceOf(IllegalArgumentException.class);
+                assertThat(sip.taken()).as("bytes sent before send(file, %d, %d, target) was refused", range[0], range[1]).isZero();
+            }
+        }
+    }
+
+    @Graded(points = 2, hint = "transferTo returns 0 once the position is at the end of the file: if the file shrank while "
+            + "it was sent, looping on would never end. Look at file.size() again when a transfer sends nothing, and throw "
+            + "EOFException. " + SECTION)
+    @Test
+    void send_throws_EOFException_when_the_file_shrinks_while_it_is_sent(Script script) throws Exception {
+        byte[] content = randomBytes(200_000, 4429);
+        Path file = Files.write(dir.resolve("shrinking.bin"), content);
+        try (var receiver = Receiver.open(false); var channel = FileChannel.open(file, StandardOpenOption.READ);
+             var writer = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            var sip = new Sip(receiver.sender(), SIP);
+            WritableByteChannel shrinking = new WritableByteChannel() {
+                @Override
+                public int write(java.nio.ByteBuffer source) throws IOException {
+                    if (sip.taken() > 0) {
+                        writer.truncate(50_000); // someone else cuts the file down while it is being sent
+                    }
+                    return sip.write(source);
+                }
+
+                @Override
+                public boolean isOpen() {
+                    return sip.isOpen();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    sip.close();
+                }
+            };
+            Throwable thrown = catchThrowable(() -> send(script).within(Duration.ofSeconds(3)).call(channel, 0L, 200_000L, shrinking));
+            assertThat(thrown).as("what send(file, 0, 200000, target) did when the file was cut to 50000 bytes after the first "
+                    + "write (%d bytes sent by then)", sip.taken()).isInstanceOf(java.io.EOFException.class);
+        }
+    }
+
+    @Graded(points = 2, hint = "sendFile opens the file, so it closes it, on every way out: try-with-resources around the "
+            + "FileChannel, so that a failed send closes it too. " + SECTION)
+    @Test
+    void sendFile_closes_the_file_it_opened_when_it_returns_and_when_it_fails(Script script) throws Exception {
+        Path file = Files.write(dir.resolve("closed.bin"), randomBytes(100_000, 4430));
+        try (var receiver = Receiver.open(false)) {
+            sendFile(script).call(file, receiver.sender());
+            assertThat(OpenFiles.descriptorsOn(file)).as("descriptors still open on %s after sendFile returned", file.getFileName()).isZero();
+            receiver.sender().close();
+            Throwable thrown = catchThrowable(() -> sendFile(script).call(file, receiver.sender()));
+            assertThat(thrown).as("what sendFile did when its target was closed").isInstanceOf(IOException.class);
+            assertThat(OpenFiles.descriptorsOn(file)).as("descriptors still open on %s after sendFile failed (%s)", file.getFileName(), thrown)
+                    .isZero();
         }
     }
 

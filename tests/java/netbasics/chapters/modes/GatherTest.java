@@ -24,6 +24,23 @@ import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The graded suite of Gather. Contract clauses, from the javadoc of send and receive, their TODOs, and
+ * chapter 04's "Gathering writes and scattering reads", and the tests that check them:
+ *
+ * <table>
+ * <caption>Each clause of the contract and the test that checks it</caption>
+ * <tr><th>clause</th><th>checked by</th></tr>
+ * <tr><td>send uses gathering writes (write(ByteBuffer[])), header before body, no copies</td><td>{@code send_writes_the_header_and_the_body_with_gathering_writes}</td></tr>
+ * <tr><td>send writes as many times as it takes (partial gathering writes)</td><td>{@code send_carries_on_after_partial_gathering_writes}</td></tr>
+ * <tr><td>send returns how many bytes were written in all</td><td>send_writes_the_header_and_the_body_with_gathering_writes, send_carries_on_after_partial_gathering_writes, send_sends_what_remains_of_each_buffer_even_when_one_is_empty</td></tr>
+ * <tr><td>send writes what remains of each buffer (position to limit); both end with nothing remaining; an empty header or body is fine</td><td>{@code send_sends_what_remains_of_each_buffer_even_when_one_is_empty}</td></tr>
+ * <tr><td>receive fills the header, then the body, however the bytes arrive</td><td>{@code receive_fills_the_header_then_the_body_however_the_bytes_arrive}</td></tr>
+ * <tr><td>receive fills what remains of each buffer, an empty body included, and reads nothing past them</td><td>{@code receive_fills_what_remains_of_each_buffer_and_reads_no_further}</td></tr>
+ * <tr><td>receive throws EOFException when the stream ends before both are full</td><td>{@code receive_throws_EOFException_when_the_stream_ends_first}</td></tr>
+ * <tr><td>main sends a 4-byte big-endian length and the UTF-8 text</td><td>{@code main_sends_a_length_header_and_the_text}</td></tr>
+ * </table>
+ */
 @Exercise(chapter = "04-modes", script = "Gather")
 public class GatherTest {
 
@@ -115,6 +132,59 @@ public class GatherTest {
                         .call(reader, ByteBuffer.allocate(4), ByteBuffer.allocate(10)));
                 assertThat(thrown).as("what receive(channel, 4-byte header, 10-byte body) did when 6 bytes came and the stream ended")
                         .isInstanceOf(EOFException.class);
+            }
+        }
+    }
+
+    @Graded(points = 2, hint = "Send what remains of each buffer (position to limit), whatever its position: never rewind or "
+            + "flip a buffer you were given. Loop while either has something remaining, so an empty body or an empty header "
+            + "is fine. " + SECTION)
+    @Test
+    void send_sends_what_remains_of_each_buffer_even_when_one_is_empty(Script script) throws Exception {
+        try (var receiver = Receiver.open(true)) {
+            var recording = new Recording(receiver.sender(), 3);
+            ByteBuffer header = ByteBuffer.wrap(utf8("--HEAD")).position(2); // "--" was sent before
+            ByteBuffer body = ByteBuffer.wrap(utf8("body and more")).limit(4); // " and more" is not part of it
+            long returned = send(script).call(recording, header, body);
+            ByteBuffer headerOnly = ByteBuffer.wrap(utf8("ALONE"));
+            long returnedAlone = send(script).call(recording, headerOnly, ByteBuffer.allocate(0));
+            ByteBuffer bodyOnly = ByteBuffer.wrap(utf8("BODY"));
+            long returnedBodyOnly = send(script).call(recording, ByteBuffer.allocate(0), bodyOnly);
+            long returnedNothing = send(script).call(recording, ByteBuffer.allocate(0), ByteBuffer.allocate(0));
+            byte[] got = receiver.endAndAwait(WITHIN).bytes();
+            assertThat(new String(got, java.nio.charset.StandardCharsets.UTF_8)).as("what arrived for send(header \"--HEAD\" at "
+                    + "position 2, body \"body and more\" with limit 4), then (\"ALONE\", empty body), then (empty header, "
+                    + "\"BODY\"), then (empty, empty), to a channel that takes 3 bytes per write").isEqualTo("HEADbodyALONEBODY");
+            assertThat(new long[] {returned, returnedAlone, returnedBodyOnly, returnedNothing}).as("what the four sends returned")
+                    .containsExactly(8, 5, 4, 0);
+            assertThat(header.hasRemaining() || body.hasRemaining() || headerOnly.hasRemaining() || bodyOnly.hasRemaining())
+                    .as("anything remaining in the buffers after send").isFalse();
+        }
+    }
+
+    @Graded(points = 2, hint = "Fill what remains of each buffer (position to limit), even when one has no room at all, and "
+            + "read nothing past them: the next message stays in the channel. " + SECTION)
+    @Test
+    void receive_fills_what_remains_of_each_buffer_and_reads_no_further(Script script) throws Exception {
+        try (var listener = ServerSocketChannel.open()) {
+            listener.bind(new InetSocketAddress("127.0.0.1", 0));
+            try (var writer = java.nio.channels.SocketChannel.open(listener.getLocalAddress()); var reader = listener.accept()) {
+                writer.write(ByteBuffer.wrap(utf8("HEADbodyONLYNEXT")));
+                ByteBuffer header = ByteBuffer.wrap(utf8("--____")).position(2);
+                ByteBuffer body = ByteBuffer.wrap(utf8("____ and more")).limit(4);
+                receive(script).within(Duration.ofSeconds(3)).call(reader, header, body);
+                assertThat(new String(header.array(), java.nio.charset.StandardCharsets.UTF_8) + "|"
+                        + new String(body.array(), java.nio.charset.StandardCharsets.UTF_8))
+                        .as("the header buffer (\"--____\" at position 2) and the body buffer (\"____ and more\", limit 4) "
+                                + "after receive, when \"HEADbodyONLYNEXT\" was sent").isEqualTo("--HEAD|body and more");
+                ByteBuffer alone = ByteBuffer.allocate(4);
+                receive(script).within(Duration.ofSeconds(3)).call(reader, alone, ByteBuffer.allocate(0));
+                assertThat(alone.array()).as("a 4-byte header received with an empty body, next").isEqualTo(utf8("ONLY"));
+                ByteBuffer next = ByteBuffer.allocate(4);
+                reader.configureBlocking(false);
+                reader.read(next);
+                assertThat(next.array()).as("what was left in the channel after the two receives (nothing past their "
+                        + "buffers may be read)").isEqualTo(utf8("NEXT"));
             }
         }
     }

@@ -27,6 +27,24 @@ import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The graded suite of Options. Contract clauses, from the javadoc of each method, their TODOs, and
+ * chapter 04's "Socket options that matter", and the tests that check them:
+ *
+ * <table>
+ * <caption>Each clause of the contract and the test that checks it</caption>
+ * <tr><th>clause</th><th>checked by</th></tr>
+ * <tr><td>sendImmediately: TCP_NODELAY on, so small writes leave at once (seen at work: 20 round trips)</td><td>{@code sendImmediately_lets_small_writes_leave_at_once}</td></tr>
+ * <tr><td>rebindableListener: SO_REUSEADDR before bind, so a port in TIME_WAIT binds again (seen at work)</td><td>{@code rebindableListener_binds_a_port_whose_last_connection_is_in_TIME_WAIT}</td></tr>
+ * <tr><td>rebindableListener binds the address it is given, host included, with SO_REUSEADDR on</td><td>{@code rebindableListener_listens_on_the_address_it_is_given_and_nowhere_else}</td></tr>
+ * <tr><td>resetOnClose: SO_LINGER 0, so close resets the connection (seen at work: the peer's read fails)</td><td>{@code resetOnClose_makes_close_reset_the_connection}</td></tr>
+ * <tr><td>withBuffers: unconnected; both buffers asked to be bytes, before connecting (seen at work: a small window)</td><td>{@code withBuffers_gives_a_small_window_before_connecting}</td></tr>
+ * <tr><td>main shows the options at work on --port</td><td>{@code main_shows_the_options_at_work}</td></tr>
+ * </table>
+ *
+ * <p>Not graded: closing the listener when rebindableListener's bind fails (nothing outside the
+ * process can see a socket that never bound; the harness's leak check covers it).
+ */
 @Exercise(chapter = "04-modes", script = "Options")
 public class OptionsTest {
 
@@ -101,6 +119,19 @@ public class OptionsTest {
         }
     }
 
+    @Graded(points = 1, hint = "Bind the listener to the address you are given, host included: a listener bound to the "
+            + "port alone listens on every interface of the machine. " + SECTION)
+    @Test
+    void rebindableListener_listens_on_the_address_it_is_given_and_nowhere_else(Script script) throws Exception {
+        var asked = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
+        try (ServerSocket listener = rebindableListener(script).call(asked)) {
+            assertThat(listener.getInetAddress()).as("the address the listener from rebindableListener(%s) is bound to", asked)
+                    .isEqualTo(asked.getAddress());
+            assertThat(listener.getLocalPort()).as("its port, asked to be 0 (any free port)").isPositive();
+            assertThat(listener.getReuseAddress()).as("SO_REUSEADDR on the listener rebindableListener returned").isTrue();
+        }
+    }
+
     @Graded(points = 2, hint = "SO_LINGER on with 0 seconds (setSoLinger(true, 0)) makes close() send a reset and drop "
             + "whatever is unsent. " + SECTION)
     @Test
@@ -125,6 +156,19 @@ public class OptionsTest {
             assertThat(socket.getReceiveBufferSize()).as("its receive buffer, asked to be %d bytes", asked)
                     .isBetween(asked, 4 * asked);
             assertThat(socket.getSendBufferSize()).as("its send buffer, asked to be %d bytes", asked).isBetween(asked, 4 * asked);
+            // The send buffer seen at work would take a reader that can be stalled on purpose; its size is what
+            // the system reports. 8 KB is near the default, so a larger size shows whether it was set at all.
+            int defaultSendBuffer;
+            try (var plain = new Socket()) {
+                defaultSendBuffer = plain.getSendBufferSize();
+            }
+            int larger = 100_000;
+            if (defaultSendBuffer < larger) {
+                try (Socket big = withBuffers(script).call(larger)) {
+                    assertThat(big.getSendBufferSize()).as("the send buffer of withBuffers(%d), when a socket's default is %d",
+                            larger, defaultSendBuffer).isGreaterThan(defaultSendBuffer);
+                }
+            }
             listener.bind(Loopback.anyPort());
             socket.connect(listener.getLocalAddress(), 2_000);
             try (SocketChannel accepted = listener.accept()) {
