@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import netbasics.fixtures.Loopback;
 import netbasics.fixtures.UdpEchoPeer;
+import netbasics.fixtures.UdpPortWatch;
 import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
@@ -65,7 +66,42 @@ public class PortProbeTest {
                     .isEqualTo(state(script, "NO_ANSWER"));
             assertThat(took).as("how long the probe waited with a timeout of %d ms", timeout.toMillis())
                     .isGreaterThanOrEqualTo(timeout.minusMillis(30));
-            assertThat(silent.received()).as("datagrams the probe sent").isPositive();
+            assertThat(silent.received()).as("datagrams the probe sent (one probe, one datagram)").isEqualTo(1);
+        }
+    }
+
+    @Graded(points = 2, hint = "Open the probe's socket in try-with-resources: it is closed whatever the answer, a reply or "
+            + "silence. A probe that leaks a socket per port runs out of descriptors on a long scan.")
+    @Test
+    void closes_its_socket_whatever_the_answer(Script script) throws Exception {
+        try (var peer = UdpEchoPeer.start()) {
+            assertThat(probe(script).<Object>call(peer.address(), TIMEOUT)).as("probe(%s) of an echo server", peer.address())
+                    .isEqualTo(state(script, "OPEN"));
+            UdpPortWatch.assertReleased(peer.arrivals().get(0).from().getPort(), "probe, after a reply (OPEN),");
+        }
+        try (var silent = UdpEchoPeer.silent()) {
+            assertThat(probe(script).<Object>call(silent.address(), Duration.ofMillis(100)))
+                    .as("probe(%s, 100 ms) of a server that never answers", silent.address()).isEqualTo(state(script, "NO_ANSWER"));
+            UdpPortWatch.assertReleased(silent.arrivals().get(0).from().getPort(), "probe, after silence (NO_ANSWER),");
+        }
+    }
+
+    @Graded(points = 2, hint = "setSoTimeout takes whole milliseconds in an int, and 0 means \"wait forever\": wait at least "
+            + "1 ms for a timeout under a millisecond, and Integer.MAX_VALUE ms for one too long for an int. See \"The "
+            + "connectionless client\".")
+    @Test
+    void takes_a_timeout_under_a_millisecond_or_of_many_days(Script script) throws Exception {
+        try (var silent = UdpEchoPeer.silent()) {
+            Duration tiny = Duration.ofNanos(300_000);
+            Object state = probe(script).within(Duration.ofSeconds(2)).call(silent.address(), tiny);
+            assertThat(state).as("probe(%s, 0.3 ms) of a server that never answers: the 0.3 ms must not become 0 (\"forever\")",
+                    silent.address()).isEqualTo(state(script, "NO_ANSWER"));
+        }
+        try (var peer = UdpEchoPeer.start()) {
+            Duration month = Duration.ofDays(30); // 2,592,000,000 ms: more than an int holds
+            Object state = probe(script).within(Duration.ofSeconds(2)).call(peer.address(), month);
+            assertThat(state).as("probe(%s, 30 days) of an echo server, which answers at once", peer.address())
+                    .isEqualTo(state(script, "OPEN"));
         }
     }
 

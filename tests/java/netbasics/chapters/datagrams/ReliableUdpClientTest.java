@@ -300,6 +300,30 @@ public class ReliableUdpClientTest {
         try (var peer = UdpEchoPeer.on(Loopback.ipv6()); var socket = new DatagramSocket(new InetSocketAddress(Loopback.ipv6(), 0))) {
             Object reply = request(script).call(socket, peer.address(), 6, utf8("over IPv6"), retry(script, REPLY_WITHIN, 1, REPLY_WITHIN));
             assertReply(reply, 6, utf8("over IPv6"));
+            // The longest reply IPv6 carries: 65,527 bytes of UDP payload, 20 more than IPv4 allows.
+            byte[] longest = new byte[65_527 - 4];
+            new Random(65_527).nextBytes(longest);
+            socket.setReceiveBufferSize(1 << 20);
+            assertReply(request(script).call(socket, peer.address(), 7, longest, retry(script, REPLY_WITHIN, 1, REPLY_WITHIN)), 7, longest);
+        }
+    }
+
+    @Graded(points = 2, hint = "setSoTimeout takes whole milliseconds in an int, and 0 means \"wait forever\": round the "
+            + "time left up (at least 1 ms) and cap it at Integer.MAX_VALUE. See \"Timeouts and retries\".")
+    @Test
+    void takes_waits_under_a_millisecond_or_of_many_days(Script script) throws Exception {
+        try (var silent = UdpEchoPeer.silent(); var socket = Loopback.udpSocket()) {
+            Duration tiny = Duration.ofNanos(300_000);
+            Throwable thrown = catchThrowable(() -> request(script).within(Duration.ofSeconds(2))
+                    .call(socket, silent.address(), 8, utf8("quick?"), retry(script, tiny, 1, tiny)));
+            assertThat(thrown).as("what request() threw after two attempts of 0.3 ms each, to a server that never answers "
+                    + "(0.3 ms must not become setSoTimeout(0), which waits forever)").isInstanceOf(SocketTimeoutException.class);
+        }
+        try (var peer = UdpEchoPeer.start(); var socket = Loopback.udpSocket()) {
+            Duration month = Duration.ofDays(30); // 2,592,000,000 ms: more than an int holds
+            Object reply = request(script).within(Duration.ofSeconds(2)).call(socket, peer.address(), 9, utf8("patient"),
+                    retry(script, month, 0, month));
+            assertReply(reply, 9, utf8("patient"));
         }
     }
 

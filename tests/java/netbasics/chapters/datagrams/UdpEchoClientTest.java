@@ -14,6 +14,7 @@ import java.util.List;
 import netbasics.fixtures.Bytes;
 import netbasics.fixtures.Loopback;
 import netbasics.fixtures.UdpEchoPeer;
+import netbasics.fixtures.UdpPortWatch;
 import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
@@ -123,6 +124,39 @@ public class UdpEchoClientTest {
             assertThat(peer.arrivals()).as("the datagrams the server received").hasSize(lines.size());
             assertThat(peer.arrivals().stream().map(a -> a.from()).distinct()).as("the addresses they came from (one socket for all)")
                     .hasSize(1);
+        }
+    }
+
+    @Graded(points = 2, hint = "echoAll opens its socket in try-with-resources, so it is closed when the last echo is back "
+            + "and also when a timeout cuts the series short.")
+    @Test
+    void echoAll_closes_its_socket_after_the_last_echo_and_after_a_timeout(Script script) throws Exception {
+        try (var peer = UdpEchoPeer.start()) {
+            echoAll(script).call(peer.address(), List.of("one", "two"), TIMEOUT);
+            UdpPortWatch.assertReleased(peer.arrivals().get(0).from().getPort(), "echoAll, after every line was echoed,");
+        }
+        try (var silent = UdpEchoPeer.silent()) {
+            Throwable thrown = catchThrowable(() -> echoAll(script).call(silent.address(), List.of("unanswered"), Duration.ofMillis(100)));
+            assertThat(thrown).as("what echoAll threw when the server never answered").isInstanceOf(SocketTimeoutException.class);
+            UdpPortWatch.assertReleased(silent.arrivals().get(0).from().getPort(), "echoAll, after a timeout,");
+        }
+    }
+
+    @Graded(points = 2, hint = "setSoTimeout takes whole milliseconds in an int, and 0 means \"wait forever\": wait at least "
+            + "1 ms for a timeout under a millisecond, and Integer.MAX_VALUE ms for one too long for an int. See \"The "
+            + "connectionless client\".")
+    @Test
+    void takes_a_timeout_under_a_millisecond_or_of_many_days(Script script) throws Exception {
+        try (var silent = UdpEchoPeer.silent(); var socket = Loopback.udpSocket()) {
+            Throwable thrown = catchThrowable(() -> echo(script).within(Duration.ofSeconds(2))
+                    .call(socket, silent.address(), "quick?", Duration.ofNanos(300_000)));
+            assertThat(thrown).as("what echo() threw with a timeout of 0.3 ms when the server never answered (0.3 ms must "
+                    + "not become 0, which setSoTimeout takes as \"forever\")").isInstanceOf(SocketTimeoutException.class);
+        }
+        try (var peer = UdpEchoPeer.start(); var socket = Loopback.udpSocket()) {
+            Duration month = Duration.ofDays(30); // 2,592,000,000 ms: more than an int holds
+            assertThat((String) echo(script).within(Duration.ofSeconds(2)).call(socket, peer.address(), "patient", month))
+                    .as("echo of \"patient\" with a timeout of 30 days, from a server that answers at once").isEqualTo("patient");
         }
     }
 

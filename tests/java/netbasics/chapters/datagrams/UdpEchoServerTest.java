@@ -179,6 +179,25 @@ public class UdpEchoServerTest {
         }
     }
 
+    @Graded(points = 1, hint = "Over IPv6 a UDP payload can reach 65,527 bytes, 20 more than over IPv4: a 65,507-byte "
+            + "buffer cuts the longest IPv6 datagrams without a word. Size the buffer for 65,527. See \"Datagram sizes\".")
+    @Test
+    void echoes_the_largest_ipv6_datagram_intact(Script script) throws Exception {
+        Loopback.assumeIpv6();
+        var random = new Random(65_527);
+        try (var socket = new DatagramSocket(new InetSocketAddress(Loopback.ipv6(), 0));
+             var server = Serving.start(serve(script), socket);
+             var client = UdpTestClient.on(Loopback.ipv6())) {
+            socket.setReceiveBufferSize(1 << 20);
+            for (int size : new int[] {65_527, 65_508}) {
+                byte[] sent = new byte[size];
+                random.nextBytes(sent);
+                assertEcho(sent, client.exchange(address(socket), sent, REPLY_WITHIN), socket);
+            }
+            server.stop();
+        }
+    }
+
     @Graded(points = 1, hint = "main binds --host and --port (0 lets the system choose), prints \"Serving at HOST:PORT\" "
             + "with the port it really got, then calls serve.")
     @Test

@@ -18,12 +18,18 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import netbasics.fixtures.Bytes;
 import netbasics.fixtures.FaultyTcpProxy;
 import netbasics.fixtures.FaultyTcpProxy.Faults;
 import netbasics.fixtures.Loopback;
 import netbasics.fixtures.TcpTestClient;
+import netbasics.fixtures.WatchedListener;
 import netbasics.grading.Call;
 import netbasics.grading.Contract;
 import netbasics.grading.CurrentTest;
@@ -160,6 +166,113 @@ public class TcpEchoServerTest {
                         "after one client reset mid-stream, one connected and left, and one was reset by the network");
             }
             assertThat(server.call().isRunning()).as("serve is still running after clients reset").isTrue();
+            server.stop();
+        }
+    }
+
+    @Graded(points = 2, hint = "An accept that fails while the listener is still open (\"Too many open files\" when the "
+            + "process is out of descriptors) concerns that one connection: report it, pause a moment, and accept again. Only a "
+            + "closed listener ends serve. See \"When accept fails\".")
+    @Test
+    void keeps_accepting_after_an_accept_fails(Script script) throws Exception {
+        for (String kind : List.of("a pool of 2 threads", "virtual threads")) {
+            try (var pool = new Pool(kind.startsWith("virtual") ? Executors.newVirtualThreadPerTaskExecutor() : Executors.newFixedThreadPool(2));
+                 var listener = WatchedListener.open(50).failNextAccepts(
+                         new java.net.SocketException("Too many open files (the test's doing)"), WatchedListener.tooManyOpenFiles());
+                 var server = Serving.start(serve(script), listener, pool.executor)) {
+                TcpTestClient client;
+                try {
+                    client = TcpTestClient.connect(address(listener));
+                } catch (AssertionError refused) {
+                    throw new AssertionError("The first two accept() calls failed (a SocketException, then an IOException, both "
+                            + "\"Too many open files\") while the listener stayed open; the next client could not connect: "
+                            + refused.getMessage() + describeEnd(server));
+                }
+                try (client) {
+                    byte[] message = utf8("served after two failed accepts? (" + kind + ")");
+                    byte[] echoed;
+                    try {
+                        echoed = client.exchange(message, REPLY_WITHIN);
+                    } catch (AssertionError noEcho) {
+                        throw new AssertionError("The first two accept() calls failed (\"Too many open files\") while the listener "
+                                + "stayed open, on " + kind + "; then a client connected (into the backlog) and sent "
+                                + Bytes.describe(message) + ": " + noEcho.getMessage() + describeEnd(server));
+                    }
+                    assertEcho(message, echoed, "after the first two accept() calls failed, on " + kind);
+                }
+                assertThat(server.call().isRunning()).as("serve is still running after two failed accepts (%s)", kind).isTrue();
+                server.stop();
+            }
+        }
+    }
+
+    @Graded(points = 1, hint = "An accept that fails once may fail again at once (the descriptors are still used up): pause "
+            + "some tens of milliseconds before trying again, so the server does not spin on a CPU. See \"When accept fails\".")
+    @Test
+    void pauses_before_accepting_again_after_a_failure(Script script) throws Exception {
+        long failingMillis = 300;
+        try (var pool = new Pool(Executors.newFixedThreadPool(2)); var listener = WatchedListener.open(50);
+             var server = Serving.start(serve(script), listener.failEveryAcceptFor(failingMillis), pool.executor)) {
+            await().atMost(REPLY_WITHIN).pollInterval(Duration.ofMillis(10)).until(() -> listener.acceptCalls() > 0);
+            Thread.sleep(failingMillis); // the lesson: what the server does while accept keeps failing
+            int calls = listener.acceptCalls();
+            assertThat(calls).as("accept() calls in the %d ms during which every accept failed (\"Too many open files\"); "
+                    + "a server that tries again without pausing calls it thousands of times, spinning a CPU", failingMillis)
+                    .isLessThanOrEqualTo(100);
+            try (var client = TcpTestClient.connect(address(listener))) {
+                assertEcho(utf8("and now?"), client.exchange(utf8("and now?"), REPLY_WITHIN), "once accept worked again");
+            }
+            server.stop();
+        }
+    }
+
+    @Graded(points = 1, hint = "When the executor rejects a conversation (RejectedExecutionException: it is shutting down), "
+            + "close that connection and go on: the client must not be left connected to nobody. See \"Stopping gracefully\".")
+    @Test
+    void closes_a_connection_the_executor_rejects_and_goes_on(Script script) throws Exception {
+        try (var pool = new Pool(new RejectsItsFirstTask()); var listener = Loopback.tcpListener();
+             var server = Serving.start(serve(script), listener, pool.executor)) {
+            try (var rejected = TcpTestClient.connect(address(listener))) {
+                rejected.send(utf8("my conversation is rejected"));
+                assertThat(rejected.awaitEndOfStream(REPLY_WITHIN))
+                        .as("The executor rejected the first conversation (RejectedExecutionException from execute); its client should "
+                                + "then read the end of the stream (the server closed that connection) within %d ms%s",
+                                REPLY_WITHIN.toMillis(), describeEnd(server))
+                        .isTrue();
+            }
+            try (var next = TcpTestClient.connect(address(listener))) {
+                assertEcho(utf8("and mine?"), next.exchange(utf8("and mine?"), REPLY_WITHIN),
+                        "after the executor rejected the previous conversation");
+            }
+            server.stop();
+        }
+    }
+
+    @Graded(points = 2, hint = "Close every accepted socket however its conversation ends: try (connection) { ... } closes "
+            + "it after a reset too, and switch Nagle's algorithm off on each (setTcpNoDelay(true)). See \"When clients misbehave\".")
+    @Test
+    void closes_every_connection_however_it_ends_and_switches_nagle_off(Script script) throws Exception {
+        try (var pool = new Pool(Executors.newFixedThreadPool(4)); var listener = WatchedListener.open(50);
+             var server = Serving.start(serve(script), listener, pool.executor)) {
+            try (var resetter = TcpTestClient.connect(address(listener))) {
+                assertEcho(utf8("then I reset"), resetter.exchange(utf8("then I reset"), REPLY_WITHIN), "before a reset");
+                resetter.reset();
+            }
+            try (var polite = TcpTestClient.connect(address(listener))) {
+                assertEcho(utf8("then I leave"), polite.exchange(utf8("then I leave"), REPLY_WITHIN), "before leaving");
+                polite.shutdownOutput();
+                polite.awaitEndOfStream(REPLY_WITHIN);
+            }
+            try {
+                await().atMost(REPLY_WITHIN).pollInterval(Duration.ofMillis(10))
+                        .until(() -> listener.accepted().size() == 2 && listener.accepted().stream().allMatch(Socket::isClosed));
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("One client reset its connection and one ended its side politely; " + REPLY_WITHIN.toMillis()
+                        + " ms later the server should have closed both sockets it accepted, but: " + listener.accepted()
+                        + ". A socket left open on a failure path is a file descriptor lost for good.");
+            }
+            assertThat(listener.accepted()).as("accepted sockets on which the server switched Nagle's algorithm off "
+                    + "(setTcpNoDelay(true), see \"Small writes and Nagle's algorithm\")").allMatch(WatchedListener.WatchedSocket::noDelaySet);
             server.stop();
         }
     }
@@ -317,6 +430,27 @@ public class TcpEchoServerTest {
         try (MainProcess bad = script.startMain("--threads", "many")) {
             assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isNotZero();
             assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
+        }
+    }
+
+    private static String describeEnd(Serving server) {
+        return server.call().isRunning() ? "" : "\nserve had ended: " + describe(server.call());
+    }
+
+    /** An executor whose first execute() is rejected, as by an executor shutting down; then it runs tasks. */
+    private static final class RejectsItsFirstTask extends ThreadPoolExecutor {
+        private final AtomicBoolean rejected = new AtomicBoolean();
+
+        RejectsItsFirstTask() {
+            super(2, 2, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            if (rejected.compareAndSet(false, true)) {
+                throw new RejectedExecutionException("the test's executor rejects its first task, as one shutting down does");
+            }
+            super.execute(task);
         }
     }
 
