@@ -10,6 +10,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -256,6 +259,99 @@ public class ConnectorTest {
         try (MainProcess bad = script.startMain("--timeout", "soon")) {
             assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isEqualTo(2);
             assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
+        }
+    }
+
+    @Graded(points = 1, hint = "An empty list and a timeout that is not positive (zero would mean \"forever\" to Socket.connect) "
+            + "are the caller's mistakes: throw IllegalArgumentException before trying anything. " + SECTION)
+    @Test
+    void rejects_an_empty_list_and_a_timeout_that_is_not_positive(Script script) throws Exception {
+        try (var listener = Loopback.tcpListener()) {
+            List<InetSocketAddress> accepting = List.of(address(listener));
+            Map<String, Connecting> mistakes = new java.util.LinkedHashMap<>();
+            mistakes.put("connect([], 500 ms, null)", () -> connectToAddresses(script, 0).call(List.of(), ATTEMPT, null));
+            mistakes.put("connect(" + accepting + ", 0 ms, null)", () -> connectToAddresses(script, 0).call(accepting, Duration.ZERO, null));
+            mistakes.put("connect(" + accepting + ", -1 ms, null)",
+                    () -> connectToAddresses(script, 0).call(accepting, Duration.ofMillis(-1), null));
+            for (var mistake : mistakes.entrySet()) {
+                Throwable thrown = catchThrowable(() -> {
+                    Object returned = mistake.getValue().connect();
+                    if (returned instanceof Socket socket) {
+                        socket.close();
+                    }
+                });
+                if (thrown instanceof UnsupportedOperationException todo) {
+                    throw todo;
+                }
+                assertThat(thrown).as("what %s threw (the caller's mistake)", mistake.getKey()).isInstanceOf(IllegalArgumentException.class);
+            }
+        }
+    }
+
+    @Graded(points = 1, hint = "Socket.connect takes whole milliseconds in an int, and 0 means \"forever\": give a timeout "
+            + "under a millisecond at least 1 ms, and one too long for an int Integer.MAX_VALUE ms. " + SECTION)
+    @Test
+    void takes_a_timeout_under_a_millisecond_or_of_many_days(Script script) throws Exception {
+        try (var silent = SilentTcpPort.open()) {
+            List<InetSocketAddress> never = List.of(silent.address());
+            String call = "connect([never answers] = " + never + ", 0.3 ms, null)";
+            Throwable thrown = catchThrowable(() -> connectToAddresses(script, 0).call(never, Duration.ofNanos(300_000), null));
+            rethrowUnlessIOException(thrown, call);
+            assertThat(thrown).as("what %s threw (0.3 ms must not become 0, \"forever\")", call).isInstanceOf(ConnectException.class);
+        }
+        try (var listener = Loopback.tcpListener()) {
+            List<InetSocketAddress> accepting = List.of(address(listener));
+            String call = "connect(" + accepting + ", 30 days, null)";
+            try (Socket socket = socketFrom(call, () -> connectToAddresses(script, 0).call(accepting, Duration.ofDays(30), null))) {
+                assertConnectedTo(socket, listener, call);
+            }
+        }
+    }
+
+    /**
+     * The test's hosts file: each name has several loopback addresses. With the JDK's default
+     * order (IPv4 first, in the file's order, then IPv6) "first.workbook.test" is 127.0.0.2,
+     * 127.0.0.3, 127.0.0.4, ::1 and "last.workbook.test" 127.0.0.2, 127.0.0.4, ::1.
+     */
+    private static final String HOSTS = """
+            # the test's own hosts file: the only source of names for the Connector it starts
+            ::1          first.workbook.test last.workbook.test
+            127.0.0.2    first.workbook.test last.workbook.test
+            127.0.0.3    first.workbook.test
+            127.0.0.4    first.workbook.test last.workbook.test
+            """;
+
+    @Graded(points = 2, hint = "InetAddress.getAllByName(host) gives every address of a name in the resolver's order (getByName "
+            + "only the first): try them all, in that order, and keep the first that connects. " + SECTION)
+    @Test
+    void main_tries_every_address_of_a_name_in_the_resolvers_order(Script script) throws Exception {
+        Loopback.assumeIpv6();
+        Path hosts = Files.createTempFile("netbasics-hosts-", ".txt");
+        try (var v6 = new ServerSocket(); var v4 = new ServerSocket()) {
+            Files.writeString(hosts, HOSTS, StandardCharsets.US_ASCII);
+            v6.bind(new InetSocketAddress(Loopback.ipv6(), 0));
+            int port = v6.getLocalPort();
+            try {
+                v4.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.3"), port));
+            } catch (IOException taken) {
+                Assumptions.abort("port " + port + " is free on ::1 but taken on 127.0.0.3, so the test cannot listen on both: " + taken);
+            }
+            List<String> jvm = List.of("-Djdk.net.hosts.file=" + hosts, "-Djava.net.preferIPv6Addresses=false");
+            // Both start at once: a JVM takes a moment to start.
+            try (MainProcess last = script.startMainWith(jvm, "--host", "last.workbook.test", "--port", String.valueOf(port),
+                         "--timeout", "2000");
+                 MainProcess first = script.startMainWith(jvm, "--host", "first.workbook.test", "--port", String.valueOf(port),
+                         "--timeout", "2000")) {
+                MainOutput.awaitLine(last, Pattern.compile("Connected to \\[?(::1|0:0:0:0:0:0:0:1)\\]?:" + port + " from .*"), Duration.ofSeconds(10),
+                        "The test's hosts file gives last.workbook.test the addresses 127.0.0.2, 127.0.0.4 and ::1, in that order; "
+                                + "on port " + port + " the first two refuse and only ::1 accepts.");
+                MainOutput.awaitLine(first, Pattern.compile("Connected to 127\\.0\\.0\\.3:" + port + " from .*"), Duration.ofSeconds(10),
+                        "The test's hosts file gives first.workbook.test the addresses 127.0.0.2, 127.0.0.3, 127.0.0.4 and ::1, in "
+                                + "that order; on port " + port + " 127.0.0.2 and 127.0.0.4 refuse, 127.0.0.3 and ::1 accept, so the "
+                                + "first that accepts in the resolver's order is 127.0.0.3.");
+            }
+        } finally {
+            Files.deleteIfExists(hosts);
         }
     }
 

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
@@ -18,7 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import netbasics.fixtures.Bytes;
 import netbasics.fixtures.Loopback;
+import netbasics.fixtures.MuteTcpPeer;
+import netbasics.fixtures.SilentTcpPort;
 import netbasics.fixtures.Slicer;
+import netbasics.fixtures.WatchedListener;
 import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
@@ -48,6 +52,10 @@ public class HalfCloseTest {
 
     private static Contract count(Script script) {
         return script.method("count", long.class, InetSocketAddress.class, String.class).within(Duration.ofSeconds(4));
+    }
+
+    private static Contract countWithin(Script script) {
+        return script.method("count", long.class, InetSocketAddress.class, String.class, Duration.class).within(Duration.ofSeconds(3));
     }
 
     // ---- the server, against a reference client
@@ -128,6 +136,33 @@ public class HalfCloseTest {
         }
     }
 
+    @Graded(points = 2, hint = "An accept that fails while the listener is still open (\"Too many open files\") concerns "
+            + "one attempt: report it, pause some tens of milliseconds, and accept again; only a closed listener ends serve. "
+            + "See \"When accept fails\".")
+    @Test
+    void serve_keeps_accepting_after_an_accept_fails(Script script) throws Exception {
+        try (var listener = WatchedListener.open(50).failNextAccepts(
+                     new java.net.SocketException("Too many open files (the test's doing)"), WatchedListener.tooManyOpenFiles());
+             var server = Serving.start(serve(script), listener)) {
+            Answer answer;
+            try {
+                answer = ask((InetSocketAddress) listener.getLocalSocketAddress(), utf8("after two failures"), null);
+            } catch (IOException | AssertionError none) {
+                throw new AssertionError("The first two accept() calls failed (\"Too many open files\") while the listener stayed "
+                        + "open; then a client asked \"after two failures\" and got: " + none
+                        + (server.call().isRunning() ? "" : "\nserve had ended: " + server.call().failure().map(String::valueOf).orElse("returned")));
+            }
+            answer.assertIs("3\n", "\"after two failures\", once the first two accept() calls had failed");
+            listener.failEveryAcceptFor(300);
+            long calls = listener.acceptCalls();
+            Thread.sleep(300); // the lesson: what the server does while accept keeps failing
+            assertThat(listener.acceptCalls() - calls).as("accept() calls in the 300 ms during which every accept failed; a server "
+                    + "that tries again without pausing calls it thousands of times, spinning a CPU").isLessThanOrEqualTo(100);
+            ask((InetSocketAddress) listener.getLocalSocketAddress(), utf8("and now"), null).assertIs("2\n", "\"and now\"");
+            server.stop();
+        }
+    }
+
     // ---- the client, against a reference server
 
     @Graded(points = 2, hint = "Send the text's UTF-8 bytes (name the charset), then call shutdownOutput(): the server "
@@ -185,6 +220,53 @@ public class HalfCloseTest {
                 throw new AssertionError(answered + "; count " + whatHappened(thrown), thrown);
             }
             assertThat(got[0]).as("%s; count returned %d", answered, got[0]).isEqualTo(12_345);
+        }
+    }
+
+    @Graded(points = 2, hint = "Pass the timeout to connect(server, millis): a server that never answers the handshake keeps "
+            + "connect(server) waiting for minutes. " + SECTION)
+    @Test
+    void count_gives_up_on_a_server_that_never_answers_the_connection(Script script) throws Exception {
+        try (var silent = SilentTcpPort.open()) {
+            String call = "count(" + silent.address() + ", \"hello\", 300 ms), an address that never answers a connection attempt";
+            Throwable thrown = catchThrowable(() -> countWithin(script).call(silent.address(), "hello", Duration.ofMillis(300)));
+            rethrowTodo(thrown);
+            assertThat(thrown).as("what %s threw", call).isInstanceOf(SocketTimeoutException.class);
+        }
+    }
+
+    @Graded(points = 2, hint = "Bound each read with setSoTimeout too: a server that accepts and never answers must not hang "
+            + "the client. And open the socket in try-with-resources, so that it is closed when count gives up. " + SECTION)
+    @Test
+    void count_gives_up_on_a_server_that_never_answers_and_closes_its_socket(Script script) throws Exception {
+        try (var mute = MuteTcpPeer.start()) {
+            String call = "count(" + mute.address() + ", \"anyone?\", 200 ms), a server that accepts and never answers";
+            Throwable thrown = catchThrowable(() -> countWithin(script).call(mute.address(), "anyone?", Duration.ofMillis(200)));
+            rethrowTodo(thrown);
+            assertThat(thrown).as("what %s threw", call).isInstanceOf(SocketTimeoutException.class);
+            mute.assertEveryConnectionEnded("count, after its read timed out,", Duration.ofMillis(500));
+        }
+    }
+
+    @Graded(points = 1, hint = "connect and setSoTimeout take whole milliseconds in an int, and 0 means \"wait forever\": wait "
+            + "at least 1 ms for a timeout under a millisecond, and Integer.MAX_VALUE ms for one too long for an int.")
+    @Test
+    void count_takes_a_timeout_under_a_millisecond_or_of_many_days(Script script) throws Exception {
+        try (var mute = MuteTcpPeer.start()) {
+            Throwable thrown = catchThrowable(() -> countWithin(script).call(mute.address(), "quick?", Duration.ofNanos(300_000)));
+            rethrowTodo(thrown);
+            assertThat(thrown).as("what count(..., \"quick?\", 0.3 ms) threw against a server that never answers (0.3 ms must not "
+                    + "become 0, \"forever\")").isInstanceOf(IOException.class);
+        }
+        try (var server = ReferenceServer.honest()) {
+            long[] got = new long[1];
+            Throwable thrown = catchThrowable(() -> got[0] = countWithin(script).call(server.address(), "three patient words",
+                    Duration.ofDays(30)));
+            rethrowTodo(thrown);
+            if (thrown != null) {
+                throw new AssertionError("count(..., \"three patient words\", 30 days) " + whatHappened(thrown), thrown);
+            }
+            assertThat(got[0]).as("what count(..., \"three patient words\", 30 days) returned").isEqualTo(3);
         }
     }
 

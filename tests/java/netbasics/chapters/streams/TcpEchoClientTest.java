@@ -16,6 +16,8 @@ import netbasics.fixtures.Bytes;
 import netbasics.fixtures.FaultyTcpProxy;
 import netbasics.fixtures.FaultyTcpProxy.Faults;
 import netbasics.fixtures.Loopback;
+import netbasics.fixtures.MuteTcpPeer;
+import netbasics.fixtures.SilentTcpPort;
 import netbasics.fixtures.TcpEchoPeer;
 import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
@@ -145,6 +147,52 @@ public class TcpEchoClientTest {
             assertThat(thrown)
                     .as("echoAll(..., [\"anyone there?\"], %d ms) against a server that accepts but never answers", timeout.toMillis())
                     .isInstanceOf(SocketTimeoutException.class);
+        }
+    }
+
+    @Graded(points = 2, hint = "Pass the timeout to connect(server, millis) too: a server that never answers the handshake "
+            + "keeps connect(server) waiting for minutes. See \"The echo client\" and \"Connecting to a name with several addresses\".")
+    @Test
+    void gives_up_on_a_server_that_never_answers_the_connection(Script script) throws Exception {
+        try (var silent = SilentTcpPort.open()) {
+            Duration timeout = Duration.ofMillis(300);
+            String call = "echoAll(" + silent.address() + ", [\"hello?\"], " + timeout.toMillis() + " ms) to an address that "
+                    + "never answers a connection attempt";
+            long started = System.nanoTime();
+            Throwable thrown = failureOf(call, () -> echoAll(script).within(Duration.ofSeconds(3)).call(silent.address(), List.of("hello?"), timeout));
+            assertThat(thrown).as("what %s threw", call).isInstanceOf(SocketTimeoutException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("how long %s took", call)
+                    .isGreaterThanOrEqualTo(timeout.minusMillis(30));
+        }
+    }
+
+    @Graded(points = 2, hint = "Open the socket in try-with-resources, so that it is closed when echoAll gives up (a timeout, "
+            + "an echo cut short) as well as when it succeeds. See \"The echo client\".")
+    @Test
+    void closes_its_socket_when_it_gives_up(Script script) throws Exception {
+        try (var mute = MuteTcpPeer.start()) {
+            String call = "echoAll(..., [\"are you there?\"], 200 ms) against a server that accepts and never answers";
+            Throwable thrown = failureOf(call, () -> echoAll(script).within(Duration.ofSeconds(3))
+                    .call(mute.address(), List.of("are you there?"), Duration.ofMillis(200)));
+            assertThat(thrown).as("what %s threw", call).isInstanceOf(SocketTimeoutException.class);
+            mute.assertEveryConnectionEnded("echoAll, after its read timed out,", Duration.ofMillis(500));
+        }
+    }
+
+    @Graded(points = 2, hint = "connect and setSoTimeout take whole milliseconds in an int, and 0 means \"wait forever\": wait "
+            + "at least 1 ms for a timeout under a millisecond, and Integer.MAX_VALUE ms for one too long for an int.")
+    @Test
+    void takes_a_timeout_under_a_millisecond_or_of_many_days(Script script) throws Exception {
+        try (var mute = MuteTcpPeer.start()) {
+            String call = "echoAll(..., [\"quick?\"], 0.3 ms) against a server that accepts and never answers";
+            Throwable thrown = failureOf(call, () -> echoAll(script).within(Duration.ofSeconds(2))
+                    .call(mute.address(), List.of("quick?"), Duration.ofNanos(300_000)));
+            assertThat(thrown).as("what %s threw (0.3 ms must not become 0, \"forever\")", call).isInstanceOf(IOException.class);
+        }
+        try (var peer = TcpEchoPeer.start()) {
+            List<String> lines = List.of("patient £€");
+            List<Object> echoes = echoAll(script).within(Duration.ofSeconds(2)).call(peer.address(), lines, Duration.ofDays(30));
+            assertEchoes(lines, echoes.stream().map(String::valueOf).toList(), "with a timeout of 30 days, to a server that answers at once");
         }
     }
 
