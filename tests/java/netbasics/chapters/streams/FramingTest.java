@@ -364,6 +364,43 @@ public class FramingTest {
         }
     }
 
+    // ---- a read that times out is neither an end nor a message
+
+    @Graded(points = 2, hint = "A SocketTimeoutException from a read means \"nothing came in time\", not \"the stream ended\": "
+            + "let it reach the caller, who set the timeout. Returning null would say the peer finished cleanly; an "
+            + "EOFException would say it ended mid-message; a partial line would pass half a message off as whole. " + SECTION)
+    @Test
+    void a_read_timeout_reaches_the_caller_as_it_is(Script script) throws Exception {
+        record Case(String what, byte[] sent, boolean frame) {}
+        var cases = List.of(
+                new Case("readFrame with nothing sent", new byte[0], true),
+                new Case("readFrame after 2 of the 4 length bytes", new byte[] {0, 0}, true),
+                new Case("readFrame after the length 10 and 3 bytes of payload", new byte[] {0, 0, 0, 10, 'a', 'b', 'c'}, true),
+                new Case("readLine with nothing sent", new byte[0], false),
+                new Case("readLine after \"half a li\"", utf8("half a li"), false));
+        for (Case c : cases) {
+            try (var pair = TcpPair.open()) {
+                pair.server().setSoTimeout(150); // the caller's bound, on the caller's socket
+                pair.client().getOutputStream().write(c.sent());
+                InputStream in = pair.server().getInputStream();
+                Throwable thrown = catchThrowable(() -> {
+                    Object returned = c.frame() ? readFrame(script).call(in, MAX) : readLine(script).call(in, MAX);
+                    throw new AssertionError(c.what() + ", then silence on a socket with a 150 ms read timeout, returned "
+                            + (returned instanceof byte[] bytes ? Bytes.describe(bytes) : returned == null ? "null" : "\"" + returned + "\"")
+                            + " instead of letting the SocketTimeoutException through: the peer had not ended anything.");
+                });
+                if (thrown instanceof UnsupportedOperationException todo) {
+                    throw todo;
+                }
+                if (thrown instanceof AssertionError failed) {
+                    throw failed;
+                }
+                assertThat(thrown).as("what %s, then silence on a socket with a 150 ms read timeout, threw", c.what())
+                        .isInstanceOf(java.net.SocketTimeoutException.class);
+            }
+        }
+    }
+
     // ---- the program
 
     @Graded(points = 1, hint = "main prints \"Serving at HOST:PORT\", then for each connection a line per frame and "
