@@ -36,6 +36,30 @@ import org.junit.jupiter.api.Test;
  * Connector is graded with three kinds of loopback address: one where nothing listens (the
  * connection is refused at once), one that never answers (a listener whose queue is full: see
  * {@link SilentTcpPort}), and one that accepts.
+ *
+ * <p>The contract of {@code Connector} ("Connecting to a name with several addresses") and the test
+ * that checks each clause:
+ * <ul>
+ * <li>returns a socket connected to the first address that accepts: {@code connects_to_a_single_address_that_accepts}
+ * <li>an address that refuses is one failed attempt: {@code goes_on_to_the_next_address_when_one_refuses}
+ * <li>each attempt is bounded by the timeout: {@code gives_up_on_a_silent_address_after_the_timeout}
+ * <li>the addresses are tried in the order given, stopping at the first that connects:
+ *     {@code connects_to_the_address_that_accepts_in_every_order}
+ * <li>when none accepts: a ConnectException with a line per address and each attempt's exception
+ *     suppressed, in order: {@code when_every_address_fails_carries_each_attempts_exception},
+ *     {@code when_every_address_fails_names_each_address_and_why}
+ * <li>every attempt, on a fresh socket, is bound to {@code source}: {@code binds_every_attempt_to_the_source_address}
+ * <li>the name form resolves every address of the name: {@code resolves_a_host_name_and_connects}; and
+ *     tries them in the resolver's order, first ones refusing, IPv4 and IPv6 mixed, from the test's own
+ *     hosts file: {@code main_tries_every_address_of_a_name_in_the_resolvers_order}
+ * <li>IPv6 and IPv4 addresses alike: {@code tries_ipv6_and_ipv4_addresses_alike}
+ * <li>an empty list and a timeout that is not positive are IllegalArgumentException:
+ *     {@code rejects_an_empty_list_and_a_timeout_that_is_not_positive}
+ * <li>a timeout under a millisecond still ends, one of many days still connects:
+ *     {@code takes_a_timeout_under_a_millisecond_or_of_many_days}
+ * <li>main prints "Connected to ADDRESS:PORT from ADDRESS:PORT", or why not with status 1:
+ *     {@code main_prints_where_it_connected}
+ * </ul>
  */
 @Exercise(chapter = "03-streams", script = "Connector")
 public class ConnectorTest {
@@ -243,20 +267,19 @@ public class ConnectorTest {
             + "\"Connected to ADDRESS:PORT from ADDRESS:PORT\"; when no address accepts it prints why and exits with 1.")
     @Test
     void main_prints_where_it_connected(Script script) throws Exception {
+        int closed = Loopback.closedTcpPort().getPort();
+        // All three start at once: each JVM takes a moment to start.
         try (var listener = Loopback.tcpListener();
              MainProcess main = script.startMain("--host", "127.0.0.1", "--port", String.valueOf(listener.getLocalPort()),
-                     "--timeout", "2000")) {
+                     "--timeout", "2000");
+             MainProcess refused = script.startMain("--host", "127.0.0.1", "--port", String.valueOf(closed));
+             MainProcess bad = script.startMain("--timeout", "soon")) {
             MainOutput.awaitLine(main, Pattern.compile("Connected to 127\\.0\\.0\\.1:" + listener.getLocalPort() + " from 127\\.0\\.0\\.1:\\d+"),
                     Duration.ofSeconds(10), "A listener on 127.0.0.1:" + listener.getLocalPort() + " was accepting.");
-        }
-        int closed = Loopback.closedTcpPort().getPort();
-        try (MainProcess refused = script.startMain("--host", "127.0.0.1", "--port", String.valueOf(closed))) {
             assertThat(refused.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`, where nothing listens", refused.commandLine())
                     .isEqualTo(1);
             assertThat(refused.stdout()).as("what `%s` printed, where nothing listens", refused.commandLine())
                     .contains(String.valueOf(closed)).containsIgnoringCase("refused");
-        }
-        try (MainProcess bad = script.startMain("--timeout", "soon")) {
             assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isEqualTo(2);
             assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
         }

@@ -33,6 +33,32 @@ import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The contract of {@code Framing} ("Framing: where does a message end?") and the test that checks
+ * each clause:
+ * <ul>
+ * <li>writeFrame: a 4-byte big-endian length, then the payload, flushed:
+ *     {@code writeFrame_sends_a_big_endian_length_then_the_payload}, {@code writeFrame_flushes_so_the_frame_leaves_at_once}
+ * <li>readFrame returns whole payloads however the bytes arrive: {@code readFrame_returns_whole_frames_however_the_bytes_arrive}
+ * <li>null at a clean end between frames, an empty frame as empty: {@code readFrame_returns_null_at_a_clean_end_and_an_empty_frame_as_empty}
+ * <li>EOFException naming the missing bytes when the stream ends inside a frame:
+ *     {@code readFrame_throws_EOFException_naming_the_missing_bytes_when_a_frame_is_cut_short}
+ * <li>ProtocolException for a length above maxLength (before allocating or reading it) or negative:
+ *     {@code readFrame_rejects_a_length_above_the_maximum_before_reading_it}, {@code readFrame_rejects_a_negative_length}
+ * <li>writeLine: UTF-8 and "\n", flushed; IllegalArgumentException for a "\n" inside:
+ *     {@code writeLine_sends_utf8_text_ending_in_a_newline}, {@code writeLine_refuses_text_that_contains_a_newline}
+ * <li>readLine returns whole lines however they arrive, leaves the next lines unread, takes "\r\n":
+ *     {@code readLine_returns_whole_lines_however_the_bytes_arrive}, {@code readLine_leaves_the_next_lines_for_the_next_calls},
+ *     {@code readLine_tolerates_crlf_endings}
+ * <li>EOFException for a line cut short, null at a clean end: {@code readLine_throws_EOFException_for_a_line_cut_short}
+ * <li>ProtocolException once maxLength bytes came without "\n", without waiting for more (at the limit
+ *     accepted, past it refused): {@code readLine_rejects_a_line_above_the_maximum_without_waiting_for_its_end}
+ * <li>a read timeout on the caller's socket reaches the caller as it is (not null, not an EOF, not a
+ *     partial line): {@code a_read_timeout_reaches_the_caller_as_it_is}
+ * <li>main prints each frame or line it receives and how each connection ended: {@code main_prints_the_frames_it_receives}
+ * </ul>
+ * The streams are the test's.
+ */
 @Exercise(chapter = "03-streams", script = "Framing")
 public class FramingTest {
 
@@ -407,7 +433,8 @@ public class FramingTest {
             + "\"end of stream\" once readFrame returns null.")
     @Test
     void main_prints_the_frames_it_receives(Script script) throws Exception {
-        try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", "0")) {
+        // Both start at once: each JVM takes a moment to start.
+        try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", "0"); MainProcess bad = script.startMain("--max", "lots")) {
             var serving = MainOutput.awaitLine(main, Pattern.compile("Serving at (127\\.0\\.0\\.1):(\\d+)"), Duration.ofSeconds(10), "");
             try (var socket = new Socket()) {
                 socket.connect(new InetSocketAddress(serving.group(1), Integer.parseInt(serving.group(2))), 2_000);
@@ -419,8 +446,6 @@ public class FramingTest {
                 MainOutput.awaitLine(main, Pattern.compile("frame of 5 bytes: £€"), PROMPTLY, context);
                 MainOutput.awaitLine(main, Pattern.compile("end of stream"), PROMPTLY, context);
             }
-        }
-        try (MainProcess bad = script.startMain("--max", "lots")) {
             assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isEqualTo(2);
             assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
         }

@@ -37,6 +37,30 @@ import org.junit.jupiter.api.Test;
  * client against a reference server. Both references follow the protocol to the letter: the
  * request is everything before the client's end of stream; the answer is the number of words and
  * a newline, then the server closes.
+ *
+ * The contract of {@code HalfClose} ('Half-close: saying "that is all"', "When accept fails") and the
+ * test that checks each clause:
+ * <ul>
+ * <li>serve answers the number of words (runs of non-whitespace, UTF-8) and "\n":
+ *     {@code serve_answers_with_the_number_of_words_of_everything_sent}
+ * <li>only after the end of the request's stream: {@code serve_answers_only_after_the_end_of_stream}
+ * <li>then closes the connection: {@code serve_closes_each_connection_after_answering}
+ * <li>a thread per connection: {@code serve_answers_another_client_while_one_is_still_sending}
+ * <li>returns quietly once the listener is closed: {@code serve_returns_quietly_when_its_listener_is_closed}
+ * <li>a failed accept, the listener open, is retried after a pause: {@code serve_keeps_accepting_after_an_accept_fails}
+ * <li>count sends the text in UTF-8 then shuts down its output (not close):
+ *     {@code count_sends_its_text_in_utf8_then_ends_its_stream}, {@code count_still_reads_the_answer_after_ending_its_stream}
+ * <li>reads the answer until end of stream and returns its number: {@code count_reads_the_answer_until_end_of_stream}
+ * <li>its timeout bounds the connection attempt: {@code count_gives_up_on_a_server_that_never_answers_the_connection}
+ * <li>and each wait for the answer, and the socket is closed when it gives up:
+ *     {@code count_gives_up_on_a_server_that_never_answers_and_closes_its_socket}
+ * <li>a timeout under a millisecond still ends, one of many days still waits:
+ *     {@code count_takes_a_timeout_under_a_millisecond_or_of_many_days}
+ * <li>count(server, text), given, uses the default of 5 s: every count test above but the timeout ones
+ *     goes through it (its bound is checked through the three-argument form, without waiting 5 s)
+ * <li>main --serve serves where it says, main counts its words: {@code main_with_serve_serves_where_it_says},
+ *     {@code main_counts_the_words_given}
+ * </ul>
  */
 @Exercise(chapter = "03-streams", script = "HalfClose")
 public class HalfCloseTest {
@@ -287,11 +311,10 @@ public class HalfCloseTest {
     @Test
     void main_counts_the_words_given(Script script) throws Exception {
         try (var server = ReferenceServer.honest();
-             MainProcess main = script.startMain("--host", "127.0.0.1", "--port", String.valueOf(server.address().getPort()), "one", "two", "£€")) {
+             MainProcess main = script.startMain("--host", "127.0.0.1", "--port", String.valueOf(server.address().getPort()), "one", "two", "£€");
+             MainProcess bad = script.startMain("--port")) { // both start at once: each JVM takes a moment to start
             MainOutput.awaitLine(main, Pattern.compile("^3 words"), Duration.ofSeconds(10),
                     "Ran the client against a reference server, which answers \"3\\n\" to \"one two £€\".");
-        }
-        try (MainProcess bad = script.startMain("--port")) {
             assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isEqualTo(2);
             assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
         }

@@ -26,6 +26,25 @@ import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The contract of {@code TcpEchoClient} ("The echo client") and the test that checks each clause:
+ * <ul>
+ * <li>echo sends the line's UTF-8 bytes, all of them, and reads until as many bytes came back:
+ *     {@code echoes_each_line_over_one_connection}, {@code sends_a_long_line_whole},
+ *     {@code reads_until_the_whole_echo_is_back_however_it_is_split}
+ * <li>the echo is decoded only once whole: {@code keeps_characters_whole_when_the_echo_splits_them}
+ * <li>an empty line sends and waits for nothing: {@code echoes_an_empty_line_without_waiting_for_it}
+ * <li>echo leaves the caller's socket open: {@code leaves_the_callers_socket_open}
+ * <li>an echo cut short is an EOFException, never a partial echo: {@code reports_an_echo_cut_short_as_an_error}
+ * <li>echoAll's timeout bounds the connection attempt: {@code gives_up_on_a_server_that_never_answers_the_connection}
+ * <li>and each wait for the server (the first read included): {@code gives_up_on_a_silent_server_after_its_timeout}
+ * <li>echoAll's socket is closed when it gives up: {@code closes_its_socket_when_it_gives_up}
+ * <li>a timeout under a millisecond still ends, one of many days still waits:
+ *     {@code takes_a_timeout_under_a_millisecond_or_of_many_days}
+ * <li>main echoes the lines given or the book's, and says in one sentence what went wrong:
+ *     {@code main_prints_what_it_sent_and_what_came_back}, {@code main_says_in_one_sentence_when_no_server_is_there}
+ * </ul>
+ */
 @Exercise(chapter = "03-streams", script = "TcpEchoClient")
 public class TcpEchoClientTest {
 
@@ -202,7 +221,9 @@ public class TcpEchoClientTest {
     void main_prints_what_it_sent_and_what_came_back(Script script) throws Exception {
         try (var peer = TcpEchoPeer.start()) {
             String port = String.valueOf(peer.address().getPort());
-            try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", port, "Hello £€", "second line")) {
+            // Both start at once: each JVM takes a moment to start.
+            try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", port, "Hello £€", "second line");
+                 MainProcess bookLines = script.startMain("--host", "127.0.0.1", "--port", port)) {
                 assertThat(main.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`\n%s", main.commandLine(), main.transcript())
                         .isZero();
                 for (String line : List.of("Hello £€", "second line")) {
@@ -210,12 +231,10 @@ public class TcpEchoClientTest {
                             .as("lines of `%s` that show \"%s\", once sent and once received\n%s", main.commandLine(), line, main.transcript())
                             .isGreaterThanOrEqualTo(2);
                 }
-            }
-            try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", port)) {
-                assertThat(main.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`\n%s", main.commandLine(), main.transcript())
-                        .isZero();
-                assertThat(main.stdout()).as("what `%s` printed: with no lines given it sends the book's lines, \"€£\" among them",
-                        main.commandLine()).contains("€£");
+                assertThat(bookLines.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`\n%s", bookLines.commandLine(),
+                        bookLines.transcript()).isZero();
+                assertThat(bookLines.stdout()).as("what `%s` printed: with no lines given it sends the book's lines, \"€£\" among them",
+                        bookLines.commandLine()).contains("€£");
             }
         }
     }
@@ -225,15 +244,15 @@ public class TcpEchoClientTest {
     @Test
     void main_says_in_one_sentence_when_no_server_is_there(Script script) throws Exception {
         InetSocketAddress nobody = Loopback.closedTcpPort();
-        try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", String.valueOf(nobody.getPort()), "hello?")) {
+        // Both start at once: each JVM takes a moment to start.
+        try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", String.valueOf(nobody.getPort()), "hello?");
+             MainProcess bad = script.startMain("--port", "not-a-port")) {
             assertThat(main.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s` with no server there", main.commandLine())
                     .isNotZero();
             assertThat(main.stderr()).as("what `%s` printed on standard error with no server there", main.commandLine())
                     .containsPattern(Pattern.compile("(?i)refused|connect"))
                     .doesNotContain("\tat ")
                     .doesNotContain("Exception in thread");
-        }
-        try (MainProcess bad = script.startMain("--port", "not-a-port")) {
             assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isNotZero();
             assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
         }

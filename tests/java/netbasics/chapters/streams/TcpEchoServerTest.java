@@ -41,6 +41,36 @@ import netbasics.grading.Serving;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The contract of {@code TcpEchoServer} ("The echo server", "When clients misbehave", "When accept
+ * fails", "How many clients at once?", "Stopping gracefully") and the test that checks each clause:
+ * <ul>
+ * <li>serve echoes what a client sends until the client ends its side: {@code echoes_what_a_client_sends_until_it_is_done}
+ * <li>exactly the bytes that came, however they are split, not decoded: {@code echoes_every_byte_exactly_however_it_arrives},
+ *     {@code echoes_a_megabyte_intact}
+ * <li>then closes the connection, so the client reads the end of the stream: {@code closes_its_side_when_the_client_is_done}
+ * <li>every accepted socket is closed however its conversation ends (a reset included), and has
+ *     Nagle's algorithm switched off: {@code closes_every_connection_however_it_ends_and_switches_nagle_off}
+ * <li>each conversation runs on the executor given, so clients are served at once:
+ *     {@code serves_several_clients_at_once}, {@code a_pool_of_three_threads_serves_three_clients_while_the_others_wait},
+ *     {@code virtual_threads_serve_a_thousand_clients_at_once}
+ * <li>a client that resets or vanishes ends only its own conversation: {@code survives_clients_that_reset_or_vanish}
+ * <li>an accept that fails while the listener is open (a SocketException or an IOException, "Too many
+ *     open files") does not end serve, on a pool or on virtual threads: {@code keeps_accepting_after_an_accept_fails}
+ * <li>after a failed accept it pauses before trying again: {@code pauses_before_accepting_again_after_a_failure}
+ * <li>a conversation the executor rejects has its connection closed, and serve goes on:
+ *     {@code closes_a_connection_the_executor_rejects_and_goes_on}
+ * <li>serve returns quietly once the listener is closed, leaving the conversations in flight to the
+ *     executor: {@code returns_quietly_when_its_listener_is_closed_and_leaves_conversations_running}
+ * <li>stop closes the listener at once, does not interrupt, waits for the conversations and returns
+ *     true when they finished: {@code stop_refuses_new_clients_at_once_and_lets_conversations_finish}
+ * <li>stop waits at most its deadline and then returns false: {@code stop_gives_up_after_its_deadline}
+ * <li>the same code serves ::1: {@code serves_ipv6_with_the_same_code}
+ * <li>main: --threads N (0: virtual threads), --backlog, "Serving at HOST:PORT", a bad option:
+ *     {@code main_serves_on_as_many_threads_as_it_is_told}
+ * </ul>
+ * The listener and the executor are the test's: what it opens, it closes.
+ */
 @Exercise(chapter = "03-streams", script = "TcpEchoServer")
 public class TcpEchoServerTest {
 
