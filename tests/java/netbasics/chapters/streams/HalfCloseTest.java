@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Test;
  * <li>serve answers the number of words (runs of non-whitespace, UTF-8) and "\n":
  *     {@code serve_answers_with_the_number_of_words_of_everything_sent}
  * <li>only after the end of the request's stream: {@code serve_answers_only_after_the_end_of_stream}
- * <li>then closes the connection: {@code serve_closes_each_connection_after_answering}
+ * <li>then closes the connection: {@code serve_closes_each_connection_after_answering}; and closes it
+ *     too when the client resets mid-request: {@code serve_closes_a_connection_whose_client_reset_it}
  * <li>a thread per connection: {@code serve_answers_another_client_while_one_is_still_sending}
  * <li>returns quietly once the listener is closed: {@code serve_returns_quietly_when_its_listener_is_closed}
  * <li>a failed accept, the listener open, is retried after a pause: {@code serve_keeps_accepting_after_an_accept_fails}
@@ -130,6 +131,27 @@ public class HalfCloseTest {
             assertThat(answer.text()).as("the answer to \"close after this\"").isEqualTo("3\n");
             assertThat(answer.ended()).as("The server answered \"3\\n\" but did not close the connection within %d ms: the client, "
                     + "reading until end of stream, would wait forever", PROMPTLY.toMillis()).isTrue();
+            server.stop();
+        }
+    }
+
+    @Graded(points = 1, hint = "Close each accepted socket however its conversation ends: try (connection) { ... } closes it "
+            + "when the client resets in the middle of its request too. A socket left open is a file descriptor lost for good.")
+    @Test
+    void serve_closes_a_connection_whose_client_reset_it(Script script) throws Exception {
+        try (var listener = WatchedListener.open(50); var server = Serving.start(serve(script), listener); var rude = new Socket()) {
+            rude.connect(listener.getLocalSocketAddress(), (int) PROMPTLY.toMillis());
+            rude.getOutputStream().write(utf8("half a request, then a reset"));
+            await().atMost(PROMPTLY).pollInterval(Duration.ofMillis(10)).until(() -> !listener.accepted().isEmpty());
+            rude.setSoLinger(true, 0);
+            rude.close(); // a reset, not an end of stream
+            try {
+                await().atMost(PROMPTLY).pollInterval(Duration.ofMillis(10)).until(() -> listener.accepted().get(0).isClosed());
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("A client sent half a request and reset the connection; " + PROMPTLY.toMillis() + " ms "
+                        + "later the server had still not closed the socket it accepted for it: " + listener.accepted());
+            }
+            ask((InetSocketAddress) listener.getLocalSocketAddress(), utf8("still counting"), null).assertIs("2\n", "\"still counting\"");
             server.stop();
         }
     }
