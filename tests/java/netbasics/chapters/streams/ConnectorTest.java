@@ -26,7 +26,6 @@ import netbasics.grading.Call;
 import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
-import netbasics.grading.MainOutput;
 import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Assumptions;
@@ -274,8 +273,11 @@ public class ConnectorTest {
                      "--timeout", "2000");
              MainProcess refused = script.startMain("--host", "127.0.0.1", "--port", String.valueOf(closed));
              MainProcess bad = script.startMain("--timeout", "soon")) {
-            MainOutput.awaitLine(main, Pattern.compile("Connected to 127\\.0\\.0\\.1:" + listener.getLocalPort() + " from 127\\.0\\.0\\.1:\\d+"),
-                    Duration.ofSeconds(10), "A listener on 127.0.0.1:" + listener.getLocalPort() + " was accepting.");
+            // All three exit by themselves: wait for that (a main that exited stops MainOutput's waits early), then read.
+            assertThat(main.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`, a listener on 127.0.0.1:%d accepting\n%s",
+                    main.commandLine(), listener.getLocalPort(), main.transcript()).isZero();
+            assertThat(main.stdout()).as("what `%s` printed, a listener on 127.0.0.1:%d accepting", main.commandLine(), listener.getLocalPort())
+                    .containsPattern("Connected to 127\\.0\\.0\\.1:" + listener.getLocalPort() + " from 127\\.0\\.0\\.1:\\d+");
             assertThat(refused.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`, where nothing listens", refused.commandLine())
                     .isEqualTo(1);
             assertThat(refused.stdout()).as("what `%s` printed, where nothing listens", refused.commandLine())
@@ -365,13 +367,20 @@ public class ConnectorTest {
                          "--timeout", "2000");
                  MainProcess first = script.startMainWith(jvm, "--host", "first.workbook.test", "--port", String.valueOf(port),
                          "--timeout", "2000")) {
-                MainOutput.awaitLine(last, Pattern.compile("Connected to \\[?(::1|0:0:0:0:0:0:0:1)\\]?:" + port + " from .*"), Duration.ofSeconds(10),
-                        "The test's hosts file gives last.workbook.test the addresses 127.0.0.2, 127.0.0.4 and ::1, in that order; "
-                                + "on port " + port + " the first two refuse and only ::1 accepts.");
-                MainOutput.awaitLine(first, Pattern.compile("Connected to 127\\.0\\.0\\.3:" + port + " from .*"), Duration.ofSeconds(10),
-                        "The test's hosts file gives first.workbook.test the addresses 127.0.0.2, 127.0.0.3, 127.0.0.4 and ::1, in "
-                                + "that order; on port " + port + " 127.0.0.2 and 127.0.0.4 refuse, 127.0.0.3 and ::1 accept, so the "
-                                + "first that accepts in the resolver's order is 127.0.0.3.");
+                // Both exit by themselves: wait for that (a main that exited stops MainOutput's waits early), then read.
+                String lastSetUp = "The test's hosts file gives last.workbook.test the addresses 127.0.0.2, 127.0.0.4 and ::1, in that "
+                        + "order; on port " + port + " the first two refuse and only ::1 accepts.";
+                assertThat(last.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`. %s\n%s", last.commandLine(), lastSetUp,
+                        last.transcript()).isZero();
+                assertThat(last.stdout()).as("what `%s` printed. %s", last.commandLine(), lastSetUp)
+                        .containsPattern("Connected to \\[?(::1|0:0:0:0:0:0:0:1)\\]?:" + port + " from ");
+                String firstSetUp = "The test's hosts file gives first.workbook.test the addresses 127.0.0.2, 127.0.0.3, 127.0.0.4 and "
+                        + "::1, in that order; on port " + port + " 127.0.0.2 and 127.0.0.4 refuse, 127.0.0.3 and ::1 accept, so the "
+                        + "first that accepts in the resolver's order is 127.0.0.3.";
+                assertThat(first.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`. %s\n%s", first.commandLine(), firstSetUp,
+                        first.transcript()).isZero();
+                assertThat(first.stdout()).as("what `%s` printed. %s", first.commandLine(), firstSetUp)
+                        .containsPattern("Connected to 127\\.0\\.0\\.3:" + port + " from ");
             }
         } finally {
             Files.deleteIfExists(hosts);

@@ -433,8 +433,7 @@ public class FramingTest {
             + "\"end of stream\" once readFrame returns null.")
     @Test
     void main_prints_the_frames_it_receives(Script script) throws Exception {
-        // Both start at once: each JVM takes a moment to start.
-        try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", "0"); MainProcess bad = script.startMain("--max", "lots")) {
+        try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", "0")) {
             var serving = MainOutput.awaitLine(main, Pattern.compile("Serving at (127\\.0\\.0\\.1):(\\d+)"), Duration.ofSeconds(10), "");
             try (var socket = new Socket()) {
                 socket.connect(new InetSocketAddress(serving.group(1), Integer.parseInt(serving.group(2))), 2_000);
@@ -446,6 +445,9 @@ public class FramingTest {
                 MainOutput.awaitLine(main, Pattern.compile("frame of 5 bytes: £€"), PROMPTLY, context);
                 MainOutput.awaitLine(main, Pattern.compile("end of stream"), PROMPTLY, context);
             }
+        }
+        // Only now: a main that has exited tells the test's waits that learner code died, so they stop early.
+        try (MainProcess bad = script.startMain("--max", "lots")) {
             assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isEqualTo(2);
             assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
         }

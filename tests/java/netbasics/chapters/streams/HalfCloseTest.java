@@ -338,8 +338,11 @@ public class HalfCloseTest {
         try (var server = ReferenceServer.honest();
              MainProcess main = script.startMain("--host", "127.0.0.1", "--port", String.valueOf(server.address().getPort()), "one", "two", "£€");
              MainProcess bad = script.startMain("--port")) { // both start at once: each JVM takes a moment to start
-            MainOutput.awaitLine(main, Pattern.compile("^3 words"), Duration.ofSeconds(10),
-                    "Ran the client against a reference server, which answers \"3\\n\" to \"one two £€\".");
+            // Both exit by themselves: wait for that (a main that exited stops MainOutput's waits early), then read.
+            assertThat(main.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`\n%s", main.commandLine(), main.transcript())
+                    .isZero();
+            assertThat(main.stdout()).as("what `%s` printed, run against a reference server, which answers \"3\\n\" to \"one two £€\"",
+                    main.commandLine()).containsPattern("(?m)^3 words");
             assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isEqualTo(2);
             assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
         }
