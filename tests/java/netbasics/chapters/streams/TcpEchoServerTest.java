@@ -54,6 +54,7 @@ import org.junit.jupiter.api.Test;
  * <li>each conversation runs on the executor given, so clients are served at once:
  *     {@code serves_several_clients_at_once}, {@code a_pool_of_three_threads_serves_three_clients_while_the_others_wait},
  *     {@code virtual_threads_serve_a_thousand_clients_at_once}
+ * <li>conversations running at once share nothing (a buffer, say): {@code keeps_conversations_apart_when_they_run_at_once}
  * <li>a client that resets or vanishes ends only its own conversation: {@code survives_clients_that_reset_or_vanish}
  * <li>an accept that fails while the listener is open (a SocketException or an IOException, "Too many
  *     open files") does not end serve, on a pool or on virtual threads: {@code keeps_accepting_after_an_accept_fails}
@@ -159,6 +160,34 @@ public class TcpEchoServerTest {
             for (int c = 0; c < 3; c++) {
                 assertEcho(utf8("client " + c + " is here"), clients.get(c).receive(16, REPLY_WITHIN),
                         "while " + (3 - 1) + " other clients are connected");
+            }
+            server.stop();
+        }
+    }
+
+    @Graded(points = 2, hint = "Each conversation needs its own buffer and its own streams: conversations run at the same "
+            + "time, and anything they share (a static buffer, say) mixes one client's bytes into another's echo.")
+    @Test
+    void keeps_conversations_apart_when_they_run_at_once(Script script) throws Exception {
+        int clients = 4;
+        try (var pool = new Pool(Executors.newFixedThreadPool(clients)); var listener = Loopback.tcpListener();
+             var server = Serving.start(serve(script), listener, pool.executor); var connected = new Clients()) {
+            List<byte[]> messages = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                connected.add(TcpTestClient.connect(address(listener)));
+                byte[] message = new byte[256 * 1024];
+                new Random(8_900 + c).nextBytes(message);
+                messages.add(message);
+            }
+            List<java.util.concurrent.CompletableFuture<byte[]>> echoes = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                echoes.add(java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> connected.get(client).exchange(messages.get(client), Duration.ofSeconds(5)), pool.testThreads()));
+            }
+            for (int c = 0; c < clients; c++) {
+                assertEcho(messages.get(c), echoes.get(c).get(10, TimeUnit.SECONDS),
+                        "by client " + c + " of " + clients + " sending 256 KiB each at the same time");
             }
             server.stop();
         }
@@ -538,10 +567,15 @@ public class TcpEchoServerTest {
     }
 
     /** The executor handed to the server; shut down, interrupting, when the test ends however it ends. */
-    private record Pool(ExecutorService executor) implements AutoCloseable {
+    private record Pool(ExecutorService executor, ExecutorService testThreads) implements AutoCloseable {
+        Pool(ExecutorService executor) {
+            this(executor, Executors.newCachedThreadPool());
+        }
+
         @Override
         public void close() {
             executor.shutdownNow();
+            testThreads.shutdownNow();
         }
     }
 
