@@ -406,12 +406,12 @@ public class FramingTest {
                 new Case("readLine after \"half a li\"", utf8("half a li"), false));
         for (Case c : cases) {
             try (var pair = TcpPair.open()) {
-                pair.server().setSoTimeout(150); // the caller's bound, on the caller's socket
+                pair.server().setSoTimeout(100); // the caller's bound, on the caller's socket
                 pair.client().getOutputStream().write(c.sent());
                 InputStream in = pair.server().getInputStream();
                 Throwable thrown = catchThrowable(() -> {
                     Object returned = c.frame() ? readFrame(script).call(in, MAX) : readLine(script).call(in, MAX);
-                    throw new AssertionError(c.what() + ", then silence on a socket with a 150 ms read timeout, returned "
+                    throw new AssertionError(c.what() + ", then silence on a socket with a 100 ms read timeout, returned "
                             + (returned instanceof byte[] bytes ? Bytes.describe(bytes) : returned == null ? "null" : "\"" + returned + "\"")
                             + " instead of letting the SocketTimeoutException through: the peer had not ended anything.");
                 });
@@ -421,7 +421,7 @@ public class FramingTest {
                 if (thrown instanceof AssertionError failed) {
                     throw failed;
                 }
-                assertThat(thrown).as("what %s, then silence on a socket with a 150 ms read timeout, threw", c.what())
+                assertThat(thrown).as("what %s, then silence on a socket with a 100 ms read timeout, threw", c.what())
                         .isInstanceOf(java.net.SocketTimeoutException.class);
             }
         }

@@ -171,23 +171,40 @@ public class TcpEchoServerTest {
     void keeps_conversations_apart_when_they_run_at_once(Script script) throws Exception {
         int clients = 4;
         try (var pool = new Pool(Executors.newFixedThreadPool(clients)); var listener = Loopback.tcpListener();
-             var server = Serving.start(serve(script), listener, pool.executor); var connected = new Clients()) {
+             var server = Serving.start(serve(script), listener, pool.executor)) {
+            List<Socket> sockets = new ArrayList<>();
+            List<java.util.concurrent.Future<byte[]>> echoes = new ArrayList<>();
             List<byte[]> messages = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                connected.add(TcpTestClient.connect(address(listener)));
-                byte[] message = new byte[256 * 1024];
-                new Random(8_900 + c).nextBytes(message);
-                messages.add(message);
-            }
-            List<java.util.concurrent.CompletableFuture<byte[]>> echoes = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                int client = c;
-                echoes.add(java.util.concurrent.CompletableFuture.supplyAsync(
-                        () -> connected.get(client).exchange(messages.get(client), Duration.ofSeconds(5)), pool.testThreads()));
-            }
-            for (int c = 0; c < clients; c++) {
-                assertEcho(messages.get(c), echoes.get(c).get(10, TimeUnit.SECONDS),
-                        "by client " + c + " of " + clients + " sending 256 KiB each at the same time");
+            try {
+                for (int c = 0; c < clients; c++) {
+                    byte[] message = new byte[256 * 1024];
+                    new Random(8_900 + c).nextBytes(message);
+                    messages.add(message);
+                    var socket = new Socket();
+                    sockets.add(socket);
+                    // A small receive window makes the server's writes wait for the client, again and again: while one
+                    // conversation waits in a write, the others go on reading, as they do on a real network.
+                    socket.setReceiveBufferSize(4 * 1024);
+                    socket.connect(address(listener), 2_000);
+                    socket.setSoTimeout(5_000);
+                    pool.testThreads().execute(() -> {
+                        try {
+                            socket.getOutputStream().write(message);
+                            socket.shutdownOutput();
+                        } catch (IOException ignored) {
+                            // the reading side reports what went wrong
+                        }
+                    });
+                    echoes.add(pool.testThreads().submit(() -> socket.getInputStream().readNBytes(message.length)));
+                }
+                for (int c = 0; c < clients; c++) {
+                    assertEcho(messages.get(c), echoes.get(c).get(10, TimeUnit.SECONDS),
+                            "by client " + c + " of " + clients + ", all sending 256 KiB at the same time");
+                }
+            } finally {
+                for (Socket socket : sockets) {
+                    socket.close();
+                }
             }
             server.stop();
         }
