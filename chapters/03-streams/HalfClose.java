@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * A word count over TCP where the request has no length and no delimiter: it is everything the
@@ -25,28 +26,37 @@ public class HalfClose {
 
     static final String DEFAULT_HOST = "localhost";
     static final int DEFAULT_PORT = 8881;
-    /** A server that never answers the handshake must not keep the client waiting for minutes. */
-    static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+    /** A server that never answers must not keep the client waiting for minutes. */
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     /**
      * Accepts connections until {@code listener} is closed, then returns quietly. Each connection
      * is served on a thread of its own: read everything until end of stream, answer with the
-     * number of words, close.
+     * number of words, close. An accept that fails while the listener is open is tried again after
+     * a short pause.
      */
     public static void serve(ServerSocket listener) throws IOException {
         // TODO Accept connections until the listener is closed (then return quietly); for each, on a thread of its
-        //  own, read until end of stream, answer with the number of words and "\n", and close.
-        //  See 'Half-close: saying "that is all"' in README.md.
+        //  own, read until end of stream, answer with the number of words and "\n", and close. A failed accept
+        //  is retried after a pause. See 'Half-close: saying "that is all"' and "When accept fails" in README.md.
         throw new UnsupportedOperationException("TODO serve: answer each connection once its request has ended (README.md, 'Half-close: saying \"that is all\"')");
+    }
+
+    /** {@link #count(InetSocketAddress, String, Duration)} with the default bound of 5 seconds. */
+    public static long count(InetSocketAddress server, String text) throws IOException {
+        return count(server, text, DEFAULT_TIMEOUT);
     }
 
     /**
      * Connects to {@code server}, sends {@code text} in UTF-8, shuts down its output to say that
-     * was all, reads the answer until end of stream and returns the number in it.
+     * was all, reads the answer until end of stream and returns the number in it. {@code timeout}
+     * bounds the connection attempt and each wait for the answer (a {@link
+     * java.net.SocketTimeoutException} when it passes); the socket is closed however the call ends.
      */
-    public static long count(InetSocketAddress server, String text) throws IOException {
-        // TODO Connect, send the text in UTF-8, shut down the output (not close!) to say that was all, then read the
-        //  answer until end of stream and return its number. See 'Half-close: saying "that is all"' in README.md.
+    public static long count(InetSocketAddress server, String text, Duration timeout) throws IOException {
+        // TODO Connect within the timeout, bound every read by it too, send the text in UTF-8, shut down the output (not
+        //  close!) to say that was all, then read the answer until end of stream and return its number.
+        //  See 'Half-close: saying "that is all"' in README.md.
         throw new UnsupportedOperationException("TODO count: send, half-close, read the answer (README.md, 'Half-close: saying \"that is all\"')");
     }
 

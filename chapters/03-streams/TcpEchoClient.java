@@ -40,7 +40,8 @@ public class TcpEchoClient {
 
     /**
      * Connects to {@code server} and echoes each line in turn over that one connection; returns the
-     * echoes in order. {@code timeout} bounds the connection attempt and each wait for the server.
+     * echoes in order. {@code timeout} bounds the connection attempt and each wait for the server;
+     * the socket is closed however the call ends.
      */
     public static List<String> echoAll(InetSocketAddress server, List<String> lines, Duration timeout) throws IOException {
         // TODO Connect with the timeout, set it as the read timeout too, echo each line in turn, then end

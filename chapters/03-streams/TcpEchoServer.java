@@ -28,13 +28,15 @@ public class TcpEchoServer {
      * Accepts connections on {@code listener} until it is closed, then returns quietly. Each
      * connection is served on {@code handlers}: everything the client sends is echoed back until the
      * client ends its side of the stream; then the server closes the connection. A client that
-     * resets or vanishes ends only its own conversation. The caller owns both the listener and the
-     * executor: {@link #stop} is how it ends them.
+     * resets or vanishes ends only its own conversation, and an accept that fails (out of file
+     * descriptors, say) is tried again after a short pause: only closing the listener ends serve.
+     * The caller owns both the listener and the executor: {@link #stop} is how it ends them.
      */
     public static void serve(ServerSocket listener, ExecutorService handlers) throws IOException {
         // TODO Accept connections until the listener is closed (then return quietly), and hand each one to the
         //  executor, which echoes what arrives until the client ends its side, then closes the connection.
-        //  See "The echo server" in README.md.
+        //  An accept that fails while the listener is open is retried after a pause. See "The echo server"
+        //  and "When accept fails" in README.md.
         throw new UnsupportedOperationException("TODO serve: accept and echo on the executor (README.md, \"The echo server\")");
     }
 

@@ -35,7 +35,7 @@ public class PortProbe {
         try (var socket = new DatagramSocket()) {
             // Only a connected socket hears of ICMP errors: the system knows which peer they are about.
             socket.connect(target);
-            socket.setSoTimeout(Math.toIntExact(Math.max(1, timeout.toMillis())));
+            socket.setSoTimeout(soTimeoutMillis(timeout));
             byte[] probe = "probe".getBytes(StandardCharsets.UTF_8);
             var reply = new DatagramPacket(new byte[1_500], 1_500);
             try {
@@ -48,6 +48,14 @@ public class PortProbe {
                 return PortState.NO_ANSWER;
             }
         }
+    }
+
+    /** setSoTimeout's milliseconds: at least 1 (0 would wait forever), at most what an int holds. */
+    static int soTimeoutMillis(Duration timeout) {
+        if (timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) >= 0) {
+            return Integer.MAX_VALUE;
+        }
+        return (int) Math.max(1, timeout.toMillis());
     }
 
     public static void main(String[] args) throws IOException {

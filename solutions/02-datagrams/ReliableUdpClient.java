@@ -35,8 +35,8 @@ public class ReliableUdpClient {
     /** The sequence number in front of every payload: a 4-byte big-endian int. */
     static final int HEADER = 4;
 
-    /** The largest payload of a UDP datagram over IPv4: 65,535 minus the IP and UDP headers. */
-    static final int MAX_DATAGRAM = 65_507;
+    /** The largest UDP payload: 65,507 bytes over IPv4, 65,527 over IPv6 (its length leaves out the IP header). */
+    static final int MAX_DATAGRAM = 65_527;
 
     /**
      * How patient a request is: the first attempt waits {@code timeout}, each retry waits twice as
@@ -77,7 +77,8 @@ public class ReliableUdpClient {
             // One deadline per attempt: ignoring a stray datagram must not restart the wait.
             long deadline = System.nanoTime() + timeout(retry, attempt).toNanos();
             for (long left; (left = deadline - System.nanoTime()) > 0; ) {
-                socket.setSoTimeout((int) Math.max(1, (left + 999_999) / 1_000_000));
+                // Whole milliseconds, rounded up: at least 1 (0 would wait forever), at most what an int holds.
+                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, (left + 999_999) / 1_000_000)));
                 try {
                     socket.receive(reply);
                 } catch (SocketTimeoutException silence) {

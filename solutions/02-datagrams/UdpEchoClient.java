@@ -44,7 +44,7 @@ public class UdpEchoClient {
         socket.send(new DatagramPacket(request, request.length, server));
         // Room for the largest datagram: a shorter buffer would cut a long echo without a word.
         var reply = new DatagramPacket(new byte[MAX_DATAGRAM], MAX_DATAGRAM);
-        socket.setSoTimeout(Math.toIntExact(Math.max(1, timeout.toMillis()))); // 0 would mean "wait forever"
+        socket.setSoTimeout(soTimeoutMillis(timeout));
         try {
             socket.receive(reply);
         } catch (SocketTimeoutException silence) {
@@ -66,6 +66,14 @@ public class UdpEchoClient {
             }
             return echoes;
         }
+    }
+
+    /** setSoTimeout's milliseconds: at least 1 (0 would mean "wait forever"), at most what an int holds. */
+    static int soTimeoutMillis(Duration timeout) {
+        if (timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) >= 0) {
+            return Integer.MAX_VALUE;
+        }
+        return (int) Math.max(1, timeout.toMillis());
     }
 
     public static void main(String[] args) throws IOException {

@@ -18,8 +18,12 @@ public class UdpEchoServer {
     static final String DEFAULT_HOST = "localhost";
     static final int DEFAULT_PORT = 8883;
 
-    /** The largest payload of a UDP datagram over IPv4: 65,535 minus the IP and UDP headers. */
-    static final int MAX_DATAGRAM = 65_507;
+    /**
+     * The largest UDP payload this server may receive. Over IPv4 it is 65,507 (65,535 minus the IP
+     * and UDP headers); over IPv6 the payload length leaves out the IP header, so it is 65,527, and
+     * a server bound to ::1 or to the wildcard address meets those too.
+     */
+    static final int MAX_DATAGRAM = 65_527;
 
     /**
      * Echoes every datagram to its sender until {@code socket} is closed, then returns quietly.

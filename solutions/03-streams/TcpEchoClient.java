@@ -58,12 +58,14 @@ public class TcpEchoClient {
 
     /**
      * Connects to {@code server} and echoes each line in turn over that one connection; returns the
-     * echoes in order. {@code timeout} bounds the connection attempt and each wait for the server.
+     * echoes in order. {@code timeout} bounds the connection attempt and each wait for the server;
+     * the socket is closed however the call ends.
      */
     public static List<String> echoAll(InetSocketAddress server, List<String> lines, Duration timeout) throws IOException {
+        int millis = timeoutMillis(timeout);
         try (var socket = new Socket()) {
-            socket.connect(server, (int) timeout.toMillis());
-            socket.setSoTimeout((int) timeout.toMillis()); // a read that waits longer throws SocketTimeoutException
+            socket.connect(server, millis); // a server that never answers the handshake: SocketTimeoutException
+            socket.setSoTimeout(millis); // a read that waits longer throws SocketTimeoutException
             List<String> echoes = new ArrayList<>();
             for (String line : lines) {
                 echoes.add(echo(socket, line));
@@ -71,6 +73,14 @@ public class TcpEchoClient {
             socket.shutdownOutput(); // "that is all": the server reads end of stream and closes its side
             return echoes;
         }
+    }
+
+    /** Socket's milliseconds: at least 1 (0 would mean "wait forever"), at most what an int holds. */
+    static int timeoutMillis(Duration timeout) {
+        if (timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) >= 0) {
+            return Integer.MAX_VALUE;
+        }
+        return (int) Math.max(1, timeout.toMillis());
     }
 
     /** One sentence that says what went wrong, in the terms of the conversation. */

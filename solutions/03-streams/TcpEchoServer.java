@@ -4,10 +4,10 @@
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,24 +29,31 @@ public class TcpEchoServer {
     static final int BOOK_THREADS = 20;
     static final int BOOK_BACKLOG = 5;
     static final Duration GRACE = Duration.ofSeconds(5);
+    /** How long serve waits after a failed accept before it tries again. */
+    static final Duration ACCEPT_RETRY_PAUSE = Duration.ofMillis(50);
 
     /**
      * Accepts connections on {@code listener} until it is closed, then returns quietly. Each
      * connection is served on {@code handlers}: everything the client sends is echoed back until the
      * client ends its side of the stream; then the server closes the connection. A client that
-     * resets or vanishes ends only its own conversation. The caller owns both the listener and the
-     * executor: {@link #stop} is how it ends them.
+     * resets or vanishes ends only its own conversation, and an accept that fails (out of file
+     * descriptors, say) is tried again after a short pause: only closing the listener ends serve.
+     * The caller owns both the listener and the executor: {@link #stop} is how it ends them.
      */
     public static void serve(ServerSocket listener, ExecutorService handlers) throws IOException {
         while (true) {
             Socket connection;
             try {
                 connection = listener.accept();
-            } catch (SocketException closed) {
+            } catch (IOException failed) {
                 if (listener.isClosed()) {
                     return; // closing the listener is how the caller says "stop accepting"
                 }
-                throw closed;
+                // Out of descriptors ("Too many open files"), a connection aborted before it was taken:
+                // this accept failed, the next one may not. Pause, so a lasting failure does not spin.
+                System.err.println("accept failed, trying again shortly: " + failed.getMessage());
+                pauseAfterFailedAccept();
+                continue;
             }
             try {
                 handlers.execute(() -> converse(connection));
@@ -66,6 +73,15 @@ public class TcpEchoServer {
         listener.close();
         handlers.shutdown(); // no new tasks; the running ones carry on
         return handlers.awaitTermination(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static void pauseAfterFailedAccept() throws InterruptedIOException {
+        try {
+            Thread.sleep(ACCEPT_RETRY_PAUSE);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt(); // the caller's flag stays set for whoever asked us to stop
+            throw new InterruptedIOException("interrupted while waiting to accept again");
+        }
     }
 
     private static void converse(Socket connection) {

@@ -31,6 +31,34 @@ import netbasics.grading.Records;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The contract of {@code ReliableUdpClient} ("Loss, duplication and reordering", "Timeouts and
+ * retries") and the test that checks each clause:
+ * <ul>
+ * <li>request sends a 4-byte big-endian sequence number then the payload, and returns the reply's
+ *     number, payload, attempts and round trip: {@code sends_numbered_requests_and_returns_their_replies}
+ * <li>a retry resends the same datagram until one is answered; attempts are counted:
+ *     {@code retries_the_same_datagram_until_it_is_answered}, {@code gets_every_answer_through_a_lossy_path}
+ * <li>each attempt waits timeout(retry, attempt), 1 + retries attempts, then a SocketTimeoutException
+ *     naming the number and the server: {@code backs_off_between_attempts_then_gives_up_with_a_clear_exception}
+ * <li>timeout doubles from retry.timeout(), is capped at maxTimeout (a cap below the first wait
+ *     included), and does not overflow for late attempts: {@code waits_twice_as_long_each_attempt_up_to_the_cap}
+ * <li>replies carrying another request's number are ignored: {@code ignores_late_replies_to_earlier_requests},
+ *     {@code ignores_duplicated_and_delayed_replies}, {@code gets_every_answer_through_a_reordering_path},
+ *     {@code gets_every_answer_through_the_worst_path}
+ * <li>datagrams from anyone but the server, or shorter than a number, are ignored:
+ *     {@code ignores_strangers_and_datagrams_too_short_to_be_replies}
+ * <li>one deadline per attempt: ignoring a stray does not restart the wait: {@code keeps_its_deadline_while_ignoring_strays}
+ * <li>a wait under a millisecond never becomes setSoTimeout(0), one of many days does not overflow:
+ *     {@code takes_waits_under_a_millisecond_or_of_many_days}
+ * <li>the same code talks to ::1, and receives IPv6's largest reply (65,527 bytes) whole: {@code works_over_ipv6}
+ * <li>summarize: sent, received, loss in percent in floating point, min, average over answers, max;
+ *     zeros when nothing was answered: {@code summarizes_like_ping}
+ * <li>main pings --count times, prints each reply and the summary, exits 1 when nothing was answered,
+ *     2 on a bad option: {@code main_pings_and_prints_a_summary}
+ * </ul>
+ * The socket request uses is the caller's (here the test's).
+ */
 @Exercise(chapter = "02-datagrams", script = "ReliableUdpClient")
 public class ReliableUdpClientTest {
 
@@ -300,6 +328,30 @@ public class ReliableUdpClientTest {
         try (var peer = UdpEchoPeer.on(Loopback.ipv6()); var socket = new DatagramSocket(new InetSocketAddress(Loopback.ipv6(), 0))) {
             Object reply = request(script).call(socket, peer.address(), 6, utf8("over IPv6"), retry(script, REPLY_WITHIN, 1, REPLY_WITHIN));
             assertReply(reply, 6, utf8("over IPv6"));
+            // The longest reply IPv6 carries: 65,527 bytes of UDP payload, 20 more than IPv4 allows.
+            byte[] longest = new byte[65_527 - 4];
+            new Random(65_527).nextBytes(longest);
+            socket.setReceiveBufferSize(1 << 20);
+            assertReply(request(script).call(socket, peer.address(), 7, longest, retry(script, REPLY_WITHIN, 1, REPLY_WITHIN)), 7, longest);
+        }
+    }
+
+    @Graded(points = 2, hint = "setSoTimeout takes whole milliseconds in an int, and 0 means \"wait forever\": round the "
+            + "time left up (at least 1 ms) and cap it at Integer.MAX_VALUE. See \"Timeouts and retries\".")
+    @Test
+    void takes_waits_under_a_millisecond_or_of_many_days(Script script) throws Exception {
+        try (var silent = UdpEchoPeer.silent(); var socket = Loopback.udpSocket()) {
+            Duration tiny = Duration.ofNanos(300_000);
+            Throwable thrown = catchThrowable(() -> request(script).within(Duration.ofSeconds(2))
+                    .call(socket, silent.address(), 8, utf8("quick?"), retry(script, tiny, 1, tiny)));
+            assertThat(thrown).as("what request() threw after two attempts of 0.3 ms each, to a server that never answers "
+                    + "(0.3 ms must not become setSoTimeout(0), which waits forever)").isInstanceOf(SocketTimeoutException.class);
+        }
+        try (var peer = UdpEchoPeer.start(); var socket = Loopback.udpSocket()) {
+            Duration month = Duration.ofDays(30); // 2,592,000,000 ms: more than an int holds
+            Object reply = request(script).within(Duration.ofSeconds(2)).call(socket, peer.address(), 9, utf8("patient"),
+                    retry(script, month, 0, month));
+            assertReply(reply, 9, utf8("patient"));
         }
     }
 
@@ -307,21 +359,23 @@ public class ReliableUdpClientTest {
             + "the summary; it exits 1 when nothing was answered, as ping does.")
     @Test
     void main_pings_and_prints_a_summary(Script script) throws Exception {
-        try (var peer = UdpEchoPeer.start();
-             MainProcess main = script.startMain("--host", "127.0.0.1", "--port", port(peer), "--count", "3")) {
+        // All three start at once: each JVM takes a moment to start.
+        try (var peer = UdpEchoPeer.start(); var silent = UdpEchoPeer.silent();
+             MainProcess main = script.startMain("--host", "127.0.0.1", "--port", port(peer), "--count", "3");
+             MainProcess unanswered = script.startMain("--host", "127.0.0.1", "--port", port(silent),
+                     "--count", "2", "--timeout", "100", "--retries", "1");
+             MainProcess bad = script.startMain("--count", "none")) {
             assertThat(main.awaitExit(Duration.ofSeconds(15))).as("exit status of `%s`\n%s", main.commandLine(), main.transcript()).isZero();
             assertThat(main.stdout()).as("what `%s` printed", main.commandLine()).contains("3 requests sent, 3 answered, 0.0% loss");
             assertThat(peer.arrivals()).as("the numbers in front of the requests the server received")
                     .extracting(a -> ByteBuffer.wrap(a.payload()).getInt()).containsExactly(0, 1, 2);
-        }
-        try (var silent = UdpEchoPeer.silent(); MainProcess main = script.startMain("--host", "127.0.0.1", "--port", port(silent),
-                "--count", "2", "--timeout", "100", "--retries", "1")) {
-            assertThat(main.awaitExit(Duration.ofSeconds(15))).as("exit status of `%s` when nothing answers\n%s", main.commandLine(),
-                    main.transcript()).isEqualTo(1);
-            assertThat(main.stdout()).as("what `%s` printed", main.commandLine()).contains("2 requests sent, 0 answered, 100.0% loss");
+
+            assertThat(unanswered.awaitExit(Duration.ofSeconds(15))).as("exit status of `%s` when nothing answers\n%s",
+                    unanswered.commandLine(), unanswered.transcript()).isEqualTo(1);
+            assertThat(unanswered.stdout()).as("what `%s` printed", unanswered.commandLine())
+                    .contains("2 requests sent, 0 answered, 100.0% loss");
             assertThat(silent.received()).as("datagrams sent: 2 requests, 2 attempts each").isEqualTo(4);
-        }
-        try (MainProcess bad = script.startMain("--count", "none")) {
+
             assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isEqualTo(2);
             assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
         }

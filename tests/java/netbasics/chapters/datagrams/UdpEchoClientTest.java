@@ -14,6 +14,7 @@ import java.util.List;
 import netbasics.fixtures.Bytes;
 import netbasics.fixtures.Loopback;
 import netbasics.fixtures.UdpEchoPeer;
+import netbasics.fixtures.UdpPortWatch;
 import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
@@ -21,6 +22,28 @@ import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The contract of {@code UdpEchoClient} ("The connectionless client", "Datagram sizes") and the test
+ * that checks each clause:
+ * <ul>
+ * <li>echo sends the line as one UTF-8 datagram to the server: {@code sends_a_line_as_one_utf8_datagram_and_returns_its_echo}
+ * <li>echo returns the reply decoded as UTF-8, exactly its own length: {@code decodes_the_reply_as_utf8_and_only_its_own_length}
+ * <li>the receive buffer holds the largest datagram: {@code receives_long_echoes_whole}
+ * <li>an empty line is an empty datagram and its echo "": {@code echoes_an_empty_line}
+ * <li>throws SocketTimeoutException naming the line and the server once {@code timeout} passes with no
+ *     reply, and not before: {@code gives_up_after_the_timeout_with_a_clear_exception}
+ * <li>a timeout under a millisecond still ends, one of many days (above an int's milliseconds) still
+ *     waits: {@code takes_a_timeout_under_a_millisecond_or_of_many_days}
+ * <li>echoAll echoes every line in order from one socket of its own: {@code echoAll_echoes_every_line_in_order_from_one_socket}
+ * <li>echoAll closes that socket after the last echo and after a timeout:
+ *     {@code echoAll_closes_its_socket_after_the_last_echo_and_after_a_timeout}
+ * <li>echoAll reaches ::1 with the same code: {@code echoAll_works_over_ipv6}
+ * <li>main sends the lines given or the five example lines, waits its default 2 s, reports a silent
+ *     server in one sentence with a non-zero status, rejects a bad option:
+ *     {@code main_echoes_its_lines_and_reports_a_silent_server} (the one test of the default timeout)
+ * </ul>
+ * echo works on the caller's socket and leaves it open; that socket is the test's.
+ */
 @Exercise(chapter = "02-datagrams", script = "UdpEchoClient")
 public class UdpEchoClientTest {
 
@@ -126,6 +149,39 @@ public class UdpEchoClientTest {
         }
     }
 
+    @Graded(points = 2, hint = "echoAll opens its socket in try-with-resources, so it is closed when the last echo is back "
+            + "and also when a timeout cuts the series short.")
+    @Test
+    void echoAll_closes_its_socket_after_the_last_echo_and_after_a_timeout(Script script) throws Exception {
+        try (var peer = UdpEchoPeer.start()) {
+            echoAll(script).call(peer.address(), List.of("one", "two"), TIMEOUT);
+            UdpPortWatch.assertReleased(peer.arrivals().get(0).from().getPort(), "echoAll, after every line was echoed,");
+        }
+        try (var silent = UdpEchoPeer.silent()) {
+            Throwable thrown = catchThrowable(() -> echoAll(script).call(silent.address(), List.of("unanswered"), Duration.ofMillis(100)));
+            assertThat(thrown).as("what echoAll threw when the server never answered").isInstanceOf(SocketTimeoutException.class);
+            UdpPortWatch.assertReleased(silent.arrivals().get(0).from().getPort(), "echoAll, after a timeout,");
+        }
+    }
+
+    @Graded(points = 2, hint = "setSoTimeout takes whole milliseconds in an int, and 0 means \"wait forever\": wait at least "
+            + "1 ms for a timeout under a millisecond, and Integer.MAX_VALUE ms for one too long for an int. See \"The "
+            + "connectionless client\".")
+    @Test
+    void takes_a_timeout_under_a_millisecond_or_of_many_days(Script script) throws Exception {
+        try (var silent = UdpEchoPeer.silent(); var socket = Loopback.udpSocket()) {
+            Throwable thrown = catchThrowable(() -> echo(script).within(Duration.ofSeconds(2))
+                    .call(socket, silent.address(), "quick?", Duration.ofNanos(300_000)));
+            assertThat(thrown).as("what echo() threw with a timeout of 0.3 ms when the server never answered (0.3 ms must "
+                    + "not become 0, which setSoTimeout takes as \"forever\")").isInstanceOf(SocketTimeoutException.class);
+        }
+        try (var peer = UdpEchoPeer.start(); var socket = Loopback.udpSocket()) {
+            Duration month = Duration.ofDays(30); // 2,592,000,000 ms: more than an int holds
+            assertThat((String) echo(script).within(Duration.ofSeconds(2)).call(socket, peer.address(), "patient", month))
+                    .as("echo of \"patient\" with a timeout of 30 days, from a server that answers at once").isEqualTo("patient");
+        }
+    }
+
     @Graded(points = 1, hint = "Nothing in the client depends on the address family: an unbound DatagramSocket reaches ::1 too.")
     @Test
     void echoAll_works_over_ipv6(Script script) throws Exception {
@@ -141,26 +197,29 @@ public class UdpEchoClientTest {
             + "came back; a timeout prints the exception's message and exits with a non-zero status.")
     @Test
     void main_echoes_its_lines_and_reports_a_silent_server(Script script) throws Exception {
-        try (var peer = UdpEchoPeer.start();
-             MainProcess main = script.startMain("--host", "127.0.0.1", "--port", port(peer), "one", "two £€")) {
+        // All four start at once: each JVM takes a moment to start, and the silent server costs main its 2 s default.
+        try (var peer = UdpEchoPeer.start(); var examplePeer = UdpEchoPeer.start(); var silent = UdpEchoPeer.silent();
+             MainProcess main = script.startMain("--host", "127.0.0.1", "--port", port(peer), "one", "two £€");
+             MainProcess examples = script.startMain("--host", "127.0.0.1", "--port", port(examplePeer));
+             MainProcess unanswered = script.startMain("--host", "127.0.0.1", "--port", port(silent), "hello?");
+             MainProcess bad = script.startMain("--port", "not-a-port")) {
             assertThat(main.awaitExit(Duration.ofSeconds(15))).as("exit status of `%s`\n%s", main.commandLine(), main.transcript()).isZero();
             assertThat(main.stdout()).as("what `%s` printed", main.commandLine()).contains("one").contains("two £€");
             assertThat(peer.arrivals()).as("the datagrams the server received from `%s`", main.commandLine())
                     .extracting(a -> new String(a.payload(), StandardCharsets.UTF_8)).containsExactly("one", "two £€");
-        }
-        try (var peer = UdpEchoPeer.start(); MainProcess main = script.startMain("--host", "127.0.0.1", "--port", port(peer))) {
-            assertThat(main.awaitExit(Duration.ofSeconds(15))).as("exit status of `%s`\n%s", main.commandLine(), main.transcript()).isZero();
-            assertThat(peer.received()).as("datagrams sent by `%s` (no lines given: the five example lines)", main.commandLine())
-                    .isEqualTo(5);
-            assertThat(peer.arrivals()).as("the example lines").anyMatch(a -> new String(a.payload(), StandardCharsets.UTF_8).contains("£€"));
-        }
-        try (var silent = UdpEchoPeer.silent(); MainProcess main = script.startMain("--host", "127.0.0.1", "--port", port(silent), "hello?")) {
-            assertThat(main.awaitExit(Duration.ofSeconds(8))).as("exit status of `%s` when the server never answers (within 2 s)\n%s",
-                    main.commandLine(), main.transcript()).isNotZero();
-            assertThat(main.stderr()).as("what `%s` printed on standard error", main.commandLine()).contains("hello?")
+
+            assertThat(examples.awaitExit(Duration.ofSeconds(15))).as("exit status of `%s`\n%s", examples.commandLine(),
+                    examples.transcript()).isZero();
+            assertThat(examplePeer.received()).as("datagrams sent by `%s` (no lines given: the five example lines)",
+                    examples.commandLine()).isEqualTo(5);
+            assertThat(examplePeer.arrivals()).as("the example lines")
+                    .anyMatch(a -> new String(a.payload(), StandardCharsets.UTF_8).contains("£€"));
+
+            assertThat(unanswered.awaitExit(Duration.ofSeconds(15))).as("exit status of `%s` when the server never answers "
+                    + "(within 2 s)\n%s", unanswered.commandLine(), unanswered.transcript()).isNotZero();
+            assertThat(unanswered.stderr()).as("what `%s` printed on standard error", unanswered.commandLine()).contains("hello?")
                     .doesNotContain("\tat "); // one sentence, not a stack trace
-        }
-        try (MainProcess bad = script.startMain("--port", "not-a-port")) {
+
             assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isEqualTo(2);
             assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
         }

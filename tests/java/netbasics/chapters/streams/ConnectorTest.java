@@ -10,6 +10,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,7 +26,6 @@ import netbasics.grading.Call;
 import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
-import netbasics.grading.MainOutput;
 import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Assumptions;
@@ -33,6 +35,30 @@ import org.junit.jupiter.api.Test;
  * Connector is graded with three kinds of loopback address: one where nothing listens (the
  * connection is refused at once), one that never answers (a listener whose queue is full: see
  * {@link SilentTcpPort}), and one that accepts.
+ *
+ * <p>The contract of {@code Connector} ("Connecting to a name with several addresses") and the test
+ * that checks each clause:
+ * <ul>
+ * <li>returns a socket connected to the first address that accepts: {@code connects_to_a_single_address_that_accepts}
+ * <li>an address that refuses is one failed attempt: {@code goes_on_to_the_next_address_when_one_refuses}
+ * <li>each attempt is bounded by the timeout: {@code gives_up_on_a_silent_address_after_the_timeout}
+ * <li>the addresses are tried in the order given, stopping at the first that connects:
+ *     {@code connects_to_the_address_that_accepts_in_every_order}
+ * <li>when none accepts: a ConnectException with a line per address and each attempt's exception
+ *     suppressed, in order: {@code when_every_address_fails_carries_each_attempts_exception},
+ *     {@code when_every_address_fails_names_each_address_and_why}
+ * <li>every attempt, on a fresh socket, is bound to {@code source}: {@code binds_every_attempt_to_the_source_address}
+ * <li>the name form resolves every address of the name: {@code resolves_a_host_name_and_connects}; and
+ *     tries them in the resolver's order, first ones refusing, IPv4 and IPv6 mixed, from the test's own
+ *     hosts file: {@code main_tries_every_address_of_a_name_in_the_resolvers_order}
+ * <li>IPv6 and IPv4 addresses alike: {@code tries_ipv6_and_ipv4_addresses_alike}
+ * <li>an empty list and a timeout that is not positive are IllegalArgumentException:
+ *     {@code rejects_an_empty_list_and_a_timeout_that_is_not_positive}
+ * <li>a timeout under a millisecond still ends, one of many days still connects:
+ *     {@code takes_a_timeout_under_a_millisecond_or_of_many_days}
+ * <li>main prints "Connected to ADDRESS:PORT from ADDRESS:PORT", or why not with status 1:
+ *     {@code main_prints_where_it_connected}
+ * </ul>
  */
 @Exercise(chapter = "03-streams", script = "Connector")
 public class ConnectorTest {
@@ -240,22 +266,124 @@ public class ConnectorTest {
             + "\"Connected to ADDRESS:PORT from ADDRESS:PORT\"; when no address accepts it prints why and exits with 1.")
     @Test
     void main_prints_where_it_connected(Script script) throws Exception {
+        int closed = Loopback.closedTcpPort().getPort();
+        // All three start at once: each JVM takes a moment to start.
         try (var listener = Loopback.tcpListener();
              MainProcess main = script.startMain("--host", "127.0.0.1", "--port", String.valueOf(listener.getLocalPort()),
-                     "--timeout", "2000")) {
-            MainOutput.awaitLine(main, Pattern.compile("Connected to 127\\.0\\.0\\.1:" + listener.getLocalPort() + " from 127\\.0\\.0\\.1:\\d+"),
-                    Duration.ofSeconds(10), "A listener on 127.0.0.1:" + listener.getLocalPort() + " was accepting.");
-        }
-        int closed = Loopback.closedTcpPort().getPort();
-        try (MainProcess refused = script.startMain("--host", "127.0.0.1", "--port", String.valueOf(closed))) {
+                     "--timeout", "2000");
+             MainProcess refused = script.startMain("--host", "127.0.0.1", "--port", String.valueOf(closed));
+             MainProcess bad = script.startMain("--timeout", "soon")) {
+            // All three exit by themselves: wait for that (a main that exited stops MainOutput's waits early), then read.
+            assertThat(main.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`, a listener on 127.0.0.1:%d accepting\n%s",
+                    main.commandLine(), listener.getLocalPort(), main.transcript()).isZero();
+            assertThat(main.stdout()).as("what `%s` printed, a listener on 127.0.0.1:%d accepting", main.commandLine(), listener.getLocalPort())
+                    .containsPattern("Connected to 127\\.0\\.0\\.1:" + listener.getLocalPort() + " from 127\\.0\\.0\\.1:\\d+");
             assertThat(refused.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`, where nothing listens", refused.commandLine())
                     .isEqualTo(1);
             assertThat(refused.stdout()).as("what `%s` printed, where nothing listens", refused.commandLine())
                     .contains(String.valueOf(closed)).containsIgnoringCase("refused");
-        }
-        try (MainProcess bad = script.startMain("--timeout", "soon")) {
             assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isEqualTo(2);
             assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
+        }
+    }
+
+    @Graded(points = 1, hint = "An empty list and a timeout that is not positive (zero would mean \"forever\" to Socket.connect) "
+            + "are the caller's mistakes: throw IllegalArgumentException before trying anything. " + SECTION)
+    @Test
+    void rejects_an_empty_list_and_a_timeout_that_is_not_positive(Script script) throws Exception {
+        try (var listener = Loopback.tcpListener()) {
+            List<InetSocketAddress> accepting = List.of(address(listener));
+            Map<String, Connecting> mistakes = new java.util.LinkedHashMap<>();
+            mistakes.put("connect([], 500 ms, null)", () -> connectToAddresses(script, 0).call(List.of(), ATTEMPT, null));
+            mistakes.put("connect(" + accepting + ", 0 ms, null)", () -> connectToAddresses(script, 0).call(accepting, Duration.ZERO, null));
+            mistakes.put("connect(" + accepting + ", -1 ms, null)",
+                    () -> connectToAddresses(script, 0).call(accepting, Duration.ofMillis(-1), null));
+            for (var mistake : mistakes.entrySet()) {
+                Throwable thrown = catchThrowable(() -> {
+                    Object returned = mistake.getValue().connect();
+                    if (returned instanceof Socket socket) {
+                        socket.close();
+                    }
+                });
+                if (thrown instanceof UnsupportedOperationException todo) {
+                    throw todo;
+                }
+                assertThat(thrown).as("what %s threw (the caller's mistake)", mistake.getKey()).isInstanceOf(IllegalArgumentException.class);
+            }
+        }
+    }
+
+    @Graded(points = 1, hint = "Socket.connect takes whole milliseconds in an int, and 0 means \"forever\": give a timeout "
+            + "under a millisecond at least 1 ms, and one too long for an int Integer.MAX_VALUE ms. " + SECTION)
+    @Test
+    void takes_a_timeout_under_a_millisecond_or_of_many_days(Script script) throws Exception {
+        try (var silent = SilentTcpPort.open()) {
+            List<InetSocketAddress> never = List.of(silent.address());
+            String call = "connect([never answers] = " + never + ", 0.3 ms, null)";
+            Throwable thrown = catchThrowable(() -> connectToAddresses(script, 0).call(never, Duration.ofNanos(300_000), null));
+            rethrowUnlessIOException(thrown, call);
+            assertThat(thrown).as("what %s threw (0.3 ms must not become 0, \"forever\")", call).isInstanceOf(ConnectException.class);
+        }
+        try (var listener = Loopback.tcpListener()) {
+            List<InetSocketAddress> accepting = List.of(address(listener));
+            String call = "connect(" + accepting + ", 30 days, null)";
+            try (Socket socket = socketFrom(call, () -> connectToAddresses(script, 0).call(accepting, Duration.ofDays(30), null))) {
+                assertConnectedTo(socket, listener, call);
+            }
+        }
+    }
+
+    /**
+     * The test's hosts file: each name has several loopback addresses. With the JDK's default
+     * order (IPv4 first, in the file's order, then IPv6) "first.workbook.test" is 127.0.0.2,
+     * 127.0.0.3, 127.0.0.4, ::1 and "last.workbook.test" 127.0.0.2, 127.0.0.4, ::1.
+     */
+    private static final String HOSTS = """
+            # the test's own hosts file: the only source of names for the Connector it starts
+            ::1          first.workbook.test last.workbook.test
+            127.0.0.2    first.workbook.test last.workbook.test
+            127.0.0.3    first.workbook.test
+            127.0.0.4    first.workbook.test last.workbook.test
+            """;
+
+    @Graded(points = 2, hint = "InetAddress.getAllByName(host) gives every address of a name in the resolver's order (getByName "
+            + "only the first): try them all, in that order, and keep the first that connects. " + SECTION)
+    @Test
+    void main_tries_every_address_of_a_name_in_the_resolvers_order(Script script) throws Exception {
+        Loopback.assumeIpv6();
+        Path hosts = Files.createTempFile("netbasics-hosts-", ".txt");
+        try (var v6 = new ServerSocket(); var v4 = new ServerSocket()) {
+            Files.writeString(hosts, HOSTS, StandardCharsets.US_ASCII);
+            v6.bind(new InetSocketAddress(Loopback.ipv6(), 0));
+            int port = v6.getLocalPort();
+            try {
+                v4.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.3"), port));
+            } catch (IOException taken) {
+                Assumptions.abort("port " + port + " is free on ::1 but taken on 127.0.0.3, so the test cannot listen on both: " + taken);
+            }
+            List<String> jvm = List.of("-Djdk.net.hosts.file=" + hosts, "-Djava.net.preferIPv6Addresses=false");
+            // Both start at once: a JVM takes a moment to start.
+            try (MainProcess last = script.startMainWith(jvm, "--host", "last.workbook.test", "--port", String.valueOf(port),
+                         "--timeout", "2000");
+                 MainProcess first = script.startMainWith(jvm, "--host", "first.workbook.test", "--port", String.valueOf(port),
+                         "--timeout", "2000")) {
+                // Both exit by themselves: wait for that (a main that exited stops MainOutput's waits early), then read.
+                String lastSetUp = "The test's hosts file gives last.workbook.test the addresses 127.0.0.2, 127.0.0.4 and ::1, in that "
+                        + "order; on port " + port + " the first two refuse and only ::1 accepts.";
+                assertThat(last.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`. %s\n%s", last.commandLine(), lastSetUp,
+                        last.transcript()).isZero();
+                assertThat(last.stdout()).as("what `%s` printed. %s", last.commandLine(), lastSetUp)
+                        .containsPattern("Connected to \\[?(::1|0:0:0:0:0:0:0:1)\\]?:" + port + " from ");
+                String firstSetUp = "The test's hosts file gives first.workbook.test the addresses 127.0.0.2, 127.0.0.3, 127.0.0.4 and "
+                        + "::1, in that order; on port " + port + " 127.0.0.2 and 127.0.0.4 refuse, 127.0.0.3 and ::1 accept, so the "
+                        + "first that accepts in the resolver's order is 127.0.0.3.";
+                assertThat(first.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`. %s\n%s", first.commandLine(), firstSetUp,
+                        first.transcript()).isZero();
+                assertThat(first.stdout()).as("what `%s` printed. %s", first.commandLine(), firstSetUp)
+                        .containsPattern("Connected to 127\\.0\\.0\\.3:" + port + " from ");
+            }
+        } finally {
+            Files.deleteIfExists(hosts);
         }
     }
 

@@ -33,6 +33,32 @@ import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The contract of {@code Framing} ("Framing: where does a message end?") and the test that checks
+ * each clause:
+ * <ul>
+ * <li>writeFrame: a 4-byte big-endian length, then the payload, flushed:
+ *     {@code writeFrame_sends_a_big_endian_length_then_the_payload}, {@code writeFrame_flushes_so_the_frame_leaves_at_once}
+ * <li>readFrame returns whole payloads however the bytes arrive: {@code readFrame_returns_whole_frames_however_the_bytes_arrive}
+ * <li>null at a clean end between frames, an empty frame as empty: {@code readFrame_returns_null_at_a_clean_end_and_an_empty_frame_as_empty}
+ * <li>EOFException naming the missing bytes when the stream ends inside a frame:
+ *     {@code readFrame_throws_EOFException_naming_the_missing_bytes_when_a_frame_is_cut_short}
+ * <li>ProtocolException for a length above maxLength (before allocating or reading it) or negative:
+ *     {@code readFrame_rejects_a_length_above_the_maximum_before_reading_it}, {@code readFrame_rejects_a_negative_length}
+ * <li>writeLine: UTF-8 and "\n", flushed; IllegalArgumentException for a "\n" inside:
+ *     {@code writeLine_sends_utf8_text_ending_in_a_newline}, {@code writeLine_refuses_text_that_contains_a_newline}
+ * <li>readLine returns whole lines however they arrive, leaves the next lines unread, takes "\r\n":
+ *     {@code readLine_returns_whole_lines_however_the_bytes_arrive}, {@code readLine_leaves_the_next_lines_for_the_next_calls},
+ *     {@code readLine_tolerates_crlf_endings}
+ * <li>EOFException for a line cut short, null at a clean end: {@code readLine_throws_EOFException_for_a_line_cut_short}
+ * <li>ProtocolException once maxLength bytes came without "\n", without waiting for more (at the limit
+ *     accepted, past it refused): {@code readLine_rejects_a_line_above_the_maximum_without_waiting_for_its_end}
+ * <li>a read timeout on the caller's socket reaches the caller as it is (not null, not an EOF, not a
+ *     partial line): {@code a_read_timeout_reaches_the_caller_as_it_is}
+ * <li>main prints each frame or line it receives and how each connection ended: {@code main_prints_the_frames_it_receives}
+ * </ul>
+ * The streams are the test's.
+ */
 @Exercise(chapter = "03-streams", script = "Framing")
 public class FramingTest {
 
@@ -364,6 +390,43 @@ public class FramingTest {
         }
     }
 
+    // ---- a read that times out is neither an end nor a message
+
+    @Graded(points = 2, hint = "A SocketTimeoutException from a read means \"nothing came in time\", not \"the stream ended\": "
+            + "let it reach the caller, who set the timeout. Returning null would say the peer finished cleanly; an "
+            + "EOFException would say it ended mid-message; a partial line would pass half a message off as whole. " + SECTION)
+    @Test
+    void a_read_timeout_reaches_the_caller_as_it_is(Script script) throws Exception {
+        record Case(String what, byte[] sent, boolean frame) {}
+        var cases = List.of(
+                new Case("readFrame with nothing sent", new byte[0], true),
+                new Case("readFrame after 2 of the 4 length bytes", new byte[] {0, 0}, true),
+                new Case("readFrame after the length 10 and 3 bytes of payload", new byte[] {0, 0, 0, 10, 'a', 'b', 'c'}, true),
+                new Case("readLine with nothing sent", new byte[0], false),
+                new Case("readLine after \"half a li\"", utf8("half a li"), false));
+        for (Case c : cases) {
+            try (var pair = TcpPair.open()) {
+                pair.server().setSoTimeout(100); // the caller's bound, on the caller's socket
+                pair.client().getOutputStream().write(c.sent());
+                InputStream in = pair.server().getInputStream();
+                Throwable thrown = catchThrowable(() -> {
+                    Object returned = c.frame() ? readFrame(script).call(in, MAX) : readLine(script).call(in, MAX);
+                    throw new AssertionError(c.what() + ", then silence on a socket with a 100 ms read timeout, returned "
+                            + (returned instanceof byte[] bytes ? Bytes.describe(bytes) : returned == null ? "null" : "\"" + returned + "\"")
+                            + " instead of letting the SocketTimeoutException through: the peer had not ended anything.");
+                });
+                if (thrown instanceof UnsupportedOperationException todo) {
+                    throw todo;
+                }
+                if (thrown instanceof AssertionError failed) {
+                    throw failed;
+                }
+                assertThat(thrown).as("what %s, then silence on a socket with a 100 ms read timeout, threw", c.what())
+                        .isInstanceOf(java.net.SocketTimeoutException.class);
+            }
+        }
+    }
+
     // ---- the program
 
     @Graded(points = 1, hint = "main prints \"Serving at HOST:PORT\", then for each connection a line per frame and "
@@ -383,6 +446,7 @@ public class FramingTest {
                 MainOutput.awaitLine(main, Pattern.compile("end of stream"), PROMPTLY, context);
             }
         }
+        // Only now: a main that has exited tells the test's waits that learner code died, so they stop early.
         try (MainProcess bad = script.startMain("--max", "lots")) {
             assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isEqualTo(2);
             assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");

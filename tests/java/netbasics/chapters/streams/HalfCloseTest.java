@@ -3,12 +3,14 @@ package netbasics.chapters.streams;
 import static netbasics.fixtures.Bytes.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
@@ -18,7 +20,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import netbasics.fixtures.Bytes;
 import netbasics.fixtures.Loopback;
+import netbasics.fixtures.MuteTcpPeer;
+import netbasics.fixtures.SilentTcpPort;
 import netbasics.fixtures.Slicer;
+import netbasics.fixtures.WatchedListener;
 import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
@@ -33,6 +38,31 @@ import org.junit.jupiter.api.Test;
  * client against a reference server. Both references follow the protocol to the letter: the
  * request is everything before the client's end of stream; the answer is the number of words and
  * a newline, then the server closes.
+ *
+ * The contract of {@code HalfClose} ('Half-close: saying "that is all"', "When accept fails") and the
+ * test that checks each clause:
+ * <ul>
+ * <li>serve answers the number of words (runs of non-whitespace, UTF-8) and "\n":
+ *     {@code serve_answers_with_the_number_of_words_of_everything_sent}
+ * <li>only after the end of the request's stream: {@code serve_answers_only_after_the_end_of_stream}
+ * <li>then closes the connection: {@code serve_closes_each_connection_after_answering}; and closes it
+ *     too when the client resets mid-request: {@code serve_closes_a_connection_whose_client_reset_it}
+ * <li>a thread per connection: {@code serve_answers_another_client_while_one_is_still_sending}
+ * <li>returns quietly once the listener is closed: {@code serve_returns_quietly_when_its_listener_is_closed}
+ * <li>a failed accept, the listener open, is retried after a pause: {@code serve_keeps_accepting_after_an_accept_fails}
+ * <li>count sends the text in UTF-8 then shuts down its output (not close):
+ *     {@code count_sends_its_text_in_utf8_then_ends_its_stream}, {@code count_still_reads_the_answer_after_ending_its_stream}
+ * <li>reads the answer until end of stream and returns its number: {@code count_reads_the_answer_until_end_of_stream}
+ * <li>its timeout bounds the connection attempt: {@code count_gives_up_on_a_server_that_never_answers_the_connection}
+ * <li>and each wait for the answer, and the socket is closed when it gives up:
+ *     {@code count_gives_up_on_a_server_that_never_answers_and_closes_its_socket}
+ * <li>a timeout under a millisecond still ends, one of many days still waits:
+ *     {@code count_takes_a_timeout_under_a_millisecond_or_of_many_days}
+ * <li>count(server, text), given, uses the default of 5 s: every count test above but the timeout ones
+ *     goes through it (its bound is checked through the three-argument form, without waiting 5 s)
+ * <li>main --serve serves where it says, main counts its words: {@code main_with_serve_serves_where_it_says},
+ *     {@code main_counts_the_words_given}
+ * </ul>
  */
 @Exercise(chapter = "03-streams", script = "HalfClose")
 public class HalfCloseTest {
@@ -48,6 +78,10 @@ public class HalfCloseTest {
 
     private static Contract count(Script script) {
         return script.method("count", long.class, InetSocketAddress.class, String.class).within(Duration.ofSeconds(4));
+    }
+
+    private static Contract countWithin(Script script) {
+        return script.method("count", long.class, InetSocketAddress.class, String.class, Duration.class).within(Duration.ofSeconds(3));
     }
 
     // ---- the server, against a reference client
@@ -101,6 +135,27 @@ public class HalfCloseTest {
         }
     }
 
+    @Graded(points = 1, hint = "Close each accepted socket however its conversation ends: try (connection) { ... } closes it "
+            + "when the client resets in the middle of its request too. A socket left open is a file descriptor lost for good.")
+    @Test
+    void serve_closes_a_connection_whose_client_reset_it(Script script) throws Exception {
+        try (var listener = WatchedListener.open(50); var server = Serving.start(serve(script), listener); var rude = new Socket()) {
+            rude.connect(listener.getLocalSocketAddress(), (int) PROMPTLY.toMillis());
+            rude.getOutputStream().write(utf8("half a request, then a reset"));
+            await().atMost(PROMPTLY).pollInterval(Duration.ofMillis(10)).until(() -> !listener.accepted().isEmpty());
+            rude.setSoLinger(true, 0);
+            rude.close(); // a reset, not an end of stream
+            try {
+                await().atMost(PROMPTLY).pollInterval(Duration.ofMillis(10)).until(() -> listener.accepted().get(0).isClosed());
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("A client sent half a request and reset the connection; " + PROMPTLY.toMillis() + " ms "
+                        + "later the server had still not closed the socket it accepted for it: " + listener.accepted());
+            }
+            ask((InetSocketAddress) listener.getLocalSocketAddress(), utf8("still counting"), null).assertIs("2\n", "\"still counting\"");
+            server.stop();
+        }
+    }
+
     @Graded(points = 2, hint = "A client may take its time before it ends its request. Serve each connection on a thread "
             + "of its own (a virtual thread costs almost nothing), so the others need not wait for it. " + SECTION)
     @Test
@@ -124,6 +179,35 @@ public class HalfCloseTest {
     void serve_returns_quietly_when_its_listener_is_closed(Script script) throws Exception {
         try (var listener = Loopback.tcpListener(); var server = Serving.start(serve(script), listener)) {
             ask((InetSocketAddress) listener.getLocalSocketAddress(), utf8("last words"), null).assertIs("2\n", "\"last words\"");
+            server.stop();
+        }
+    }
+
+    @Graded(points = 2, hint = "An accept that fails while the listener is still open (\"Too many open files\") concerns "
+            + "one attempt: report it, pause some tens of milliseconds, and accept again; only a closed listener ends serve. "
+            + "See \"When accept fails\".")
+    @Test
+    void serve_keeps_accepting_after_an_accept_fails(Script script) throws Exception {
+        long failingMillis = 500;
+        try (var listener = WatchedListener.open(50).failNextAccepts(
+                     new java.net.SocketException("Too many open files (the test's doing)"), WatchedListener.tooManyOpenFiles())
+                     .failEveryAcceptFor(failingMillis);
+             var server = Serving.start(serve(script), listener)) {
+            await().atMost(PROMPTLY).pollInterval(Duration.ofMillis(10)).until(() -> listener.acceptCalls() > 0);
+            Thread.sleep(failingMillis); // the lesson: what the server does while accept keeps failing
+            assertThat(listener.acceptCalls()).as("accept() calls in the %d ms during which every accept failed (\"Too many open "
+                    + "files\"); a server that tries again without pausing calls it thousands of times, spinning a CPU", failingMillis)
+                    .isLessThanOrEqualTo(50); // a pause of 10 ms or more
+            Answer answer;
+            try {
+                answer = ask((InetSocketAddress) listener.getLocalSocketAddress(), utf8("after the failures"), null);
+            } catch (IOException | AssertionError none) {
+                throw new AssertionError("Every accept() failed for " + failingMillis + " ms (\"Too many open files\", first as a "
+                        + "SocketException, then as an IOException) while the listener stayed open; then a client asked \"after the "
+                        + "failures\" and got: " + none
+                        + (server.call().isRunning() ? "" : "\nserve had ended: " + server.call().failure().map(String::valueOf).orElse("returned")));
+            }
+            answer.assertIs("3\n", "\"after the failures\", once accept() worked again");
             server.stop();
         }
     }
@@ -188,6 +272,53 @@ public class HalfCloseTest {
         }
     }
 
+    @Graded(points = 2, hint = "Pass the timeout to connect(server, millis): a server that never answers the handshake keeps "
+            + "connect(server) waiting for minutes. " + SECTION)
+    @Test
+    void count_gives_up_on_a_server_that_never_answers_the_connection(Script script) throws Exception {
+        try (var silent = SilentTcpPort.open()) {
+            String call = "count(" + silent.address() + ", \"hello\", 300 ms), an address that never answers a connection attempt";
+            Throwable thrown = catchThrowable(() -> countWithin(script).call(silent.address(), "hello", Duration.ofMillis(300)));
+            rethrowTodo(thrown);
+            assertThat(thrown).as("what %s threw", call).isInstanceOf(SocketTimeoutException.class);
+        }
+    }
+
+    @Graded(points = 2, hint = "Bound each read with setSoTimeout too: a server that accepts and never answers must not hang "
+            + "the client. And open the socket in try-with-resources, so that it is closed when count gives up. " + SECTION)
+    @Test
+    void count_gives_up_on_a_server_that_never_answers_and_closes_its_socket(Script script) throws Exception {
+        try (var mute = MuteTcpPeer.start()) {
+            String call = "count(" + mute.address() + ", \"anyone?\", 200 ms), a server that accepts and never answers";
+            Throwable thrown = catchThrowable(() -> countWithin(script).call(mute.address(), "anyone?", Duration.ofMillis(200)));
+            rethrowTodo(thrown);
+            assertThat(thrown).as("what %s threw", call).isInstanceOf(SocketTimeoutException.class);
+            mute.assertEveryConnectionEnded("count, after its read timed out,", Duration.ofMillis(500));
+        }
+    }
+
+    @Graded(points = 1, hint = "connect and setSoTimeout take whole milliseconds in an int, and 0 means \"wait forever\": wait "
+            + "at least 1 ms for a timeout under a millisecond, and Integer.MAX_VALUE ms for one too long for an int.")
+    @Test
+    void count_takes_a_timeout_under_a_millisecond_or_of_many_days(Script script) throws Exception {
+        try (var mute = MuteTcpPeer.start()) {
+            Throwable thrown = catchThrowable(() -> countWithin(script).call(mute.address(), "quick?", Duration.ofNanos(300_000)));
+            rethrowTodo(thrown);
+            assertThat(thrown).as("what count(..., \"quick?\", 0.3 ms) threw against a server that never answers (0.3 ms must not "
+                    + "become 0, \"forever\")").isInstanceOf(IOException.class);
+        }
+        try (var server = ReferenceServer.honest()) {
+            long[] got = new long[1];
+            Throwable thrown = catchThrowable(() -> got[0] = countWithin(script).call(server.address(), "three patient words",
+                    Duration.ofDays(30)));
+            rethrowTodo(thrown);
+            if (thrown != null) {
+                throw new AssertionError("count(..., \"three patient words\", 30 days) " + whatHappened(thrown), thrown);
+            }
+            assertThat(got[0]).as("what count(..., \"three patient words\", 30 days) returned").isEqualTo(3);
+        }
+    }
+
     // ---- the program
 
     @Graded(points = 1, hint = "With --serve, main binds --host and --port, prints \"Serving at HOST:PORT\" and calls serve.")
@@ -205,11 +336,13 @@ public class HalfCloseTest {
     @Test
     void main_counts_the_words_given(Script script) throws Exception {
         try (var server = ReferenceServer.honest();
-             MainProcess main = script.startMain("--host", "127.0.0.1", "--port", String.valueOf(server.address().getPort()), "one", "two", "£€")) {
-            MainOutput.awaitLine(main, Pattern.compile("^3 words"), Duration.ofSeconds(10),
-                    "Ran the client against a reference server, which answers \"3\\n\" to \"one two £€\".");
-        }
-        try (MainProcess bad = script.startMain("--port")) {
+             MainProcess main = script.startMain("--host", "127.0.0.1", "--port", String.valueOf(server.address().getPort()), "one", "two", "£€");
+             MainProcess bad = script.startMain("--port")) { // both start at once: each JVM takes a moment to start
+            // Both exit by themselves: wait for that (a main that exited stops MainOutput's waits early), then read.
+            assertThat(main.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`\n%s", main.commandLine(), main.transcript())
+                    .isZero();
+            assertThat(main.stdout()).as("what `%s` printed, run against a reference server, which answers \"3\\n\" to \"one two £€\"",
+                    main.commandLine()).containsPattern("(?m)^3 words");
             assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isEqualTo(2);
             assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
         }

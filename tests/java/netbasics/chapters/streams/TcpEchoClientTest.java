@@ -16,6 +16,8 @@ import netbasics.fixtures.Bytes;
 import netbasics.fixtures.FaultyTcpProxy;
 import netbasics.fixtures.FaultyTcpProxy.Faults;
 import netbasics.fixtures.Loopback;
+import netbasics.fixtures.MuteTcpPeer;
+import netbasics.fixtures.SilentTcpPort;
 import netbasics.fixtures.TcpEchoPeer;
 import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
@@ -24,6 +26,25 @@ import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The contract of {@code TcpEchoClient} ("The echo client") and the test that checks each clause:
+ * <ul>
+ * <li>echo sends the line's UTF-8 bytes, all of them, and reads until as many bytes came back:
+ *     {@code echoes_each_line_over_one_connection}, {@code sends_a_long_line_whole},
+ *     {@code reads_until_the_whole_echo_is_back_however_it_is_split}
+ * <li>the echo is decoded only once whole: {@code keeps_characters_whole_when_the_echo_splits_them}
+ * <li>an empty line sends and waits for nothing: {@code echoes_an_empty_line_without_waiting_for_it}
+ * <li>echo leaves the caller's socket open: {@code leaves_the_callers_socket_open}
+ * <li>an echo cut short is an EOFException, never a partial echo: {@code reports_an_echo_cut_short_as_an_error}
+ * <li>echoAll's timeout bounds the connection attempt: {@code gives_up_on_a_server_that_never_answers_the_connection}
+ * <li>and each wait for the server (the first read included): {@code gives_up_on_a_silent_server_after_its_timeout}
+ * <li>echoAll's socket is closed when it gives up: {@code closes_its_socket_when_it_gives_up}
+ * <li>a timeout under a millisecond still ends, one of many days still waits:
+ *     {@code takes_a_timeout_under_a_millisecond_or_of_many_days}
+ * <li>main echoes the lines given or the book's, and says in one sentence what went wrong:
+ *     {@code main_prints_what_it_sent_and_what_came_back}, {@code main_says_in_one_sentence_when_no_server_is_there}
+ * </ul>
+ */
 @Exercise(chapter = "03-streams", script = "TcpEchoClient")
 public class TcpEchoClientTest {
 
@@ -148,13 +169,61 @@ public class TcpEchoClientTest {
         }
     }
 
+    @Graded(points = 2, hint = "Pass the timeout to connect(server, millis) too: a server that never answers the handshake "
+            + "keeps connect(server) waiting for minutes. See \"The echo client\" and \"Connecting to a name with several addresses\".")
+    @Test
+    void gives_up_on_a_server_that_never_answers_the_connection(Script script) throws Exception {
+        try (var silent = SilentTcpPort.open()) {
+            Duration timeout = Duration.ofMillis(300);
+            String call = "echoAll(" + silent.address() + ", [\"hello?\"], " + timeout.toMillis() + " ms) to an address that "
+                    + "never answers a connection attempt";
+            long started = System.nanoTime();
+            Throwable thrown = failureOf(call, () -> echoAll(script).within(Duration.ofSeconds(3)).call(silent.address(), List.of("hello?"), timeout));
+            assertThat(thrown).as("what %s threw", call).isInstanceOf(SocketTimeoutException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("how long %s took", call)
+                    .isGreaterThanOrEqualTo(timeout.minusMillis(30));
+        }
+    }
+
+    @Graded(points = 2, hint = "Open the socket in try-with-resources, so that it is closed when echoAll gives up (a timeout, "
+            + "an echo cut short) as well as when it succeeds. See \"The echo client\".")
+    @Test
+    void closes_its_socket_when_it_gives_up(Script script) throws Exception {
+        try (var mute = MuteTcpPeer.start()) {
+            String call = "echoAll(..., [\"are you there?\"], 200 ms) against a server that accepts and never answers";
+            Throwable thrown = failureOf(call, () -> echoAll(script).within(Duration.ofSeconds(3))
+                    .call(mute.address(), List.of("are you there?"), Duration.ofMillis(200)));
+            assertThat(thrown).as("what %s threw", call).isInstanceOf(SocketTimeoutException.class);
+            mute.assertEveryConnectionEnded("echoAll, after its read timed out,", Duration.ofMillis(500));
+        }
+    }
+
+    @Graded(points = 2, hint = "connect and setSoTimeout take whole milliseconds in an int, and 0 means \"wait forever\": wait "
+            + "at least 1 ms for a timeout under a millisecond, and Integer.MAX_VALUE ms for one too long for an int.")
+    @Test
+    void takes_a_timeout_under_a_millisecond_or_of_many_days(Script script) throws Exception {
+        try (var mute = MuteTcpPeer.start()) {
+            String call = "echoAll(..., [\"quick?\"], 0.3 ms) against a server that accepts and never answers";
+            Throwable thrown = failureOf(call, () -> echoAll(script).within(Duration.ofSeconds(2))
+                    .call(mute.address(), List.of("quick?"), Duration.ofNanos(300_000)));
+            assertThat(thrown).as("what %s threw (0.3 ms must not become 0, \"forever\")", call).isInstanceOf(IOException.class);
+        }
+        try (var peer = TcpEchoPeer.start()) {
+            List<String> lines = List.of("patient £€");
+            List<Object> echoes = echoAll(script).within(Duration.ofSeconds(2)).call(peer.address(), lines, Duration.ofDays(30));
+            assertEchoes(lines, echoes.stream().map(String::valueOf).toList(), "with a timeout of 30 days, to a server that answers at once");
+        }
+    }
+
     @Graded(points = 2, hint = "main connects to --host and --port, echoes the lines given (the book's lines when none are), "
             + "and prints for each what it sent and what came back.")
     @Test
     void main_prints_what_it_sent_and_what_came_back(Script script) throws Exception {
         try (var peer = TcpEchoPeer.start()) {
             String port = String.valueOf(peer.address().getPort());
-            try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", port, "Hello £€", "second line")) {
+            // Both start at once: each JVM takes a moment to start.
+            try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", port, "Hello £€", "second line");
+                 MainProcess bookLines = script.startMain("--host", "127.0.0.1", "--port", port)) {
                 assertThat(main.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`\n%s", main.commandLine(), main.transcript())
                         .isZero();
                 for (String line : List.of("Hello £€", "second line")) {
@@ -162,12 +231,10 @@ public class TcpEchoClientTest {
                             .as("lines of `%s` that show \"%s\", once sent and once received\n%s", main.commandLine(), line, main.transcript())
                             .isGreaterThanOrEqualTo(2);
                 }
-            }
-            try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", port)) {
-                assertThat(main.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`\n%s", main.commandLine(), main.transcript())
-                        .isZero();
-                assertThat(main.stdout()).as("what `%s` printed: with no lines given it sends the book's lines, \"€£\" among them",
-                        main.commandLine()).contains("€£");
+                assertThat(bookLines.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`\n%s", bookLines.commandLine(),
+                        bookLines.transcript()).isZero();
+                assertThat(bookLines.stdout()).as("what `%s` printed: with no lines given it sends the book's lines, \"€£\" among them",
+                        bookLines.commandLine()).contains("€£");
             }
         }
     }
@@ -177,15 +244,15 @@ public class TcpEchoClientTest {
     @Test
     void main_says_in_one_sentence_when_no_server_is_there(Script script) throws Exception {
         InetSocketAddress nobody = Loopback.closedTcpPort();
-        try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", String.valueOf(nobody.getPort()), "hello?")) {
+        // Both start at once: each JVM takes a moment to start.
+        try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", String.valueOf(nobody.getPort()), "hello?");
+             MainProcess bad = script.startMain("--port", "not-a-port")) {
             assertThat(main.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s` with no server there", main.commandLine())
                     .isNotZero();
             assertThat(main.stderr()).as("what `%s` printed on standard error with no server there", main.commandLine())
                     .containsPattern(Pattern.compile("(?i)refused|connect"))
                     .doesNotContain("\tat ")
                     .doesNotContain("Exception in thread");
-        }
-        try (MainProcess bad = script.startMain("--port", "not-a-port")) {
             assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isNotZero();
             assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
         }

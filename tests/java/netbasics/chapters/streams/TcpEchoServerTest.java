@@ -18,12 +18,18 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import netbasics.fixtures.Bytes;
 import netbasics.fixtures.FaultyTcpProxy;
 import netbasics.fixtures.FaultyTcpProxy.Faults;
 import netbasics.fixtures.Loopback;
 import netbasics.fixtures.TcpTestClient;
+import netbasics.fixtures.WatchedListener;
 import netbasics.grading.Call;
 import netbasics.grading.Contract;
 import netbasics.grading.CurrentTest;
@@ -35,6 +41,37 @@ import netbasics.grading.Serving;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The contract of {@code TcpEchoServer} ("The echo server", "When clients misbehave", "When accept
+ * fails", "How many clients at once?", "Stopping gracefully") and the test that checks each clause:
+ * <ul>
+ * <li>serve echoes what a client sends until the client ends its side: {@code echoes_what_a_client_sends_until_it_is_done}
+ * <li>exactly the bytes that came, however they are split, not decoded: {@code echoes_every_byte_exactly_however_it_arrives},
+ *     {@code echoes_a_megabyte_intact}
+ * <li>then closes the connection, so the client reads the end of the stream: {@code closes_its_side_when_the_client_is_done}
+ * <li>every accepted socket is closed however its conversation ends (a reset included), and has
+ *     Nagle's algorithm switched off: {@code closes_every_connection_however_it_ends_and_switches_nagle_off}
+ * <li>each conversation runs on the executor given, so clients are served at once:
+ *     {@code serves_several_clients_at_once}, {@code a_pool_of_three_threads_serves_three_clients_while_the_others_wait},
+ *     {@code virtual_threads_serve_a_thousand_clients_at_once}
+ * <li>conversations running at once share nothing (a buffer, say): {@code keeps_conversations_apart_when_they_run_at_once}
+ * <li>a client that resets or vanishes ends only its own conversation: {@code survives_clients_that_reset_or_vanish}
+ * <li>an accept that fails while the listener is open (a SocketException or an IOException, "Too many
+ *     open files") does not end serve, on a pool or on virtual threads: {@code keeps_accepting_after_an_accept_fails}
+ * <li>after a failed accept it pauses before trying again: {@code pauses_before_accepting_again_after_a_failure}
+ * <li>a conversation the executor rejects has its connection closed, and serve goes on:
+ *     {@code closes_a_connection_the_executor_rejects_and_goes_on}
+ * <li>serve returns quietly once the listener is closed, leaving the conversations in flight to the
+ *     executor: {@code returns_quietly_when_its_listener_is_closed_and_leaves_conversations_running}
+ * <li>stop closes the listener at once, does not interrupt, waits for the conversations and returns
+ *     true when they finished: {@code stop_refuses_new_clients_at_once_and_lets_conversations_finish}
+ * <li>stop waits at most its deadline and then returns false: {@code stop_gives_up_after_its_deadline}
+ * <li>the same code serves ::1: {@code serves_ipv6_with_the_same_code}
+ * <li>main: --threads N (0: virtual threads), --backlog, "Serving at HOST:PORT", a bad option:
+ *     {@code main_serves_on_as_many_threads_as_it_is_told}
+ * </ul>
+ * The listener and the executor are the test's: what it opens, it closes.
+ */
 @Exercise(chapter = "03-streams", script = "TcpEchoServer")
 public class TcpEchoServerTest {
 
@@ -128,6 +165,51 @@ public class TcpEchoServerTest {
         }
     }
 
+    @Graded(points = 2, hint = "Each conversation needs its own buffer and its own streams: conversations run at the same "
+            + "time, and anything they share (a static buffer, say) mixes one client's bytes into another's echo.")
+    @Test
+    void keeps_conversations_apart_when_they_run_at_once(Script script) throws Exception {
+        int clients = 4;
+        try (var pool = new Pool(Executors.newFixedThreadPool(clients)); var listener = Loopback.tcpListener();
+             var server = Serving.start(serve(script), listener, pool.executor)) {
+            List<Socket> sockets = new ArrayList<>();
+            List<java.util.concurrent.Future<byte[]>> echoes = new ArrayList<>();
+            List<byte[]> messages = new ArrayList<>();
+            try {
+                for (int c = 0; c < clients; c++) {
+                    byte[] message = new byte[256 * 1024];
+                    new Random(8_900 + c).nextBytes(message);
+                    messages.add(message);
+                    var socket = new Socket();
+                    sockets.add(socket);
+                    // A small receive window makes the server's writes wait for the client, again and again: while one
+                    // conversation waits in a write, the others go on reading, as they do on a real network.
+                    socket.setReceiveBufferSize(4 * 1024);
+                    socket.connect(address(listener), 2_000);
+                    socket.setSoTimeout(5_000);
+                    pool.testThreads().execute(() -> {
+                        try {
+                            socket.getOutputStream().write(message);
+                            socket.shutdownOutput();
+                        } catch (IOException ignored) {
+                            // the reading side reports what went wrong
+                        }
+                    });
+                    echoes.add(pool.testThreads().submit(() -> socket.getInputStream().readNBytes(message.length)));
+                }
+                for (int c = 0; c < clients; c++) {
+                    assertEcho(messages.get(c), echoes.get(c).get(10, TimeUnit.SECONDS),
+                            "by client " + c + " of " + clients + ", all sending 256 KiB at the same time");
+                }
+            } finally {
+                for (Socket socket : sockets) {
+                    socket.close();
+                }
+            }
+            server.stop();
+        }
+    }
+
     @Graded(points = 2, hint = "A client that resets or disconnects ends its own conversation with an IOException; catch "
             + "it in the conversation and let the server go on. See \"When clients misbehave\".")
     @Test
@@ -160,6 +242,113 @@ public class TcpEchoServerTest {
                         "after one client reset mid-stream, one connected and left, and one was reset by the network");
             }
             assertThat(server.call().isRunning()).as("serve is still running after clients reset").isTrue();
+            server.stop();
+        }
+    }
+
+    @Graded(points = 2, hint = "An accept that fails while the listener is still open (\"Too many open files\" when the "
+            + "process is out of descriptors) concerns that one connection: report it, pause a moment, and accept again. Only a "
+            + "closed listener ends serve. See \"When accept fails\".")
+    @Test
+    void keeps_accepting_after_an_accept_fails(Script script) throws Exception {
+        for (String kind : List.of("a pool of 2 threads", "virtual threads")) {
+            try (var pool = new Pool(kind.startsWith("virtual") ? Executors.newVirtualThreadPerTaskExecutor() : Executors.newFixedThreadPool(2));
+                 var listener = WatchedListener.open(50).failNextAccepts(
+                         new java.net.SocketException("Too many open files (the test's doing)"), WatchedListener.tooManyOpenFiles());
+                 var server = Serving.start(serve(script), listener, pool.executor)) {
+                TcpTestClient client;
+                try {
+                    client = TcpTestClient.connect(address(listener));
+                } catch (AssertionError refused) {
+                    throw new AssertionError("The first two accept() calls failed (a SocketException, then an IOException, both "
+                            + "\"Too many open files\") while the listener stayed open; the next client could not connect: "
+                            + refused.getMessage() + describeEnd(server));
+                }
+                try (client) {
+                    byte[] message = utf8("served after two failed accepts? (" + kind + ")");
+                    byte[] echoed;
+                    try {
+                        echoed = client.exchange(message, REPLY_WITHIN);
+                    } catch (AssertionError noEcho) {
+                        throw new AssertionError("The first two accept() calls failed (\"Too many open files\") while the listener "
+                                + "stayed open, on " + kind + "; then a client connected (into the backlog) and sent "
+                                + Bytes.describe(message) + ": " + noEcho.getMessage() + describeEnd(server));
+                    }
+                    assertEcho(message, echoed, "after the first two accept() calls failed, on " + kind);
+                }
+                assertThat(server.call().isRunning()).as("serve is still running after two failed accepts (%s)", kind).isTrue();
+                server.stop();
+            }
+        }
+    }
+
+    @Graded(points = 1, hint = "An accept that fails once may fail again at once (the descriptors are still used up): pause "
+            + "some tens of milliseconds before trying again, so the server does not spin on a CPU. See \"When accept fails\".")
+    @Test
+    void pauses_before_accepting_again_after_a_failure(Script script) throws Exception {
+        long failingMillis = 500;
+        try (var pool = new Pool(Executors.newFixedThreadPool(2)); var listener = WatchedListener.open(50);
+             var server = Serving.start(serve(script), listener.failEveryAcceptFor(failingMillis), pool.executor)) {
+            await().atMost(REPLY_WITHIN).pollInterval(Duration.ofMillis(10)).until(() -> listener.acceptCalls() > 0);
+            Thread.sleep(failingMillis); // the lesson: what the server does while accept keeps failing
+            int calls = listener.acceptCalls();
+            assertThat(calls).as("accept() calls in the %d ms during which every accept failed (\"Too many open files\"); "
+                    + "a server that tries again without pausing calls it thousands of times, spinning a CPU", failingMillis)
+                    .isLessThanOrEqualTo(50); // a pause of 10 ms or more
+            try (var client = TcpTestClient.connect(address(listener))) {
+                assertEcho(utf8("and now?"), client.exchange(utf8("and now?"), REPLY_WITHIN), "once accept worked again");
+            }
+            server.stop();
+        }
+    }
+
+    @Graded(points = 1, hint = "When the executor rejects a conversation (RejectedExecutionException: it is shutting down), "
+            + "close that connection and go on: the client must not be left connected to nobody. See \"Stopping gracefully\".")
+    @Test
+    void closes_a_connection_the_executor_rejects_and_goes_on(Script script) throws Exception {
+        try (var pool = new Pool(new RejectsItsFirstTask()); var listener = Loopback.tcpListener();
+             var server = Serving.start(serve(script), listener, pool.executor)) {
+            try (var rejected = TcpTestClient.connect(address(listener))) {
+                rejected.send(utf8("my conversation is rejected"));
+                assertThat(rejected.awaitEndOfStream(REPLY_WITHIN))
+                        .as("The executor rejected the first conversation (RejectedExecutionException from execute); its client should "
+                                + "then read the end of the stream (the server closed that connection) within %d ms%s",
+                                REPLY_WITHIN.toMillis(), describeEnd(server))
+                        .isTrue();
+            }
+            try (var next = TcpTestClient.connect(address(listener))) {
+                assertEcho(utf8("and mine?"), next.exchange(utf8("and mine?"), REPLY_WITHIN),
+                        "after the executor rejected the previous conversation");
+            }
+            server.stop();
+        }
+    }
+
+    @Graded(points = 2, hint = "Close every accepted socket however its conversation ends: try (connection) { ... } closes "
+            + "it after a reset too, and switch Nagle's algorithm off on each (setTcpNoDelay(true)). See \"When clients misbehave\".")
+    @Test
+    void closes_every_connection_however_it_ends_and_switches_nagle_off(Script script) throws Exception {
+        try (var pool = new Pool(Executors.newFixedThreadPool(4)); var listener = WatchedListener.open(50);
+             var server = Serving.start(serve(script), listener, pool.executor)) {
+            try (var resetter = TcpTestClient.connect(address(listener))) {
+                assertEcho(utf8("then I reset"), resetter.exchange(utf8("then I reset"), REPLY_WITHIN), "before a reset");
+                resetter.reset();
+            }
+            try (var polite = TcpTestClient.connect(address(listener))) {
+                assertEcho(utf8("then I leave"), polite.exchange(utf8("then I leave"), REPLY_WITHIN), "before leaving");
+                polite.shutdownOutput();
+                polite.awaitEndOfStream(REPLY_WITHIN);
+            }
+            try {
+                await().atMost(REPLY_WITHIN).pollInterval(Duration.ofMillis(10))
+                        .until(() -> listener.accepted().size() == 2 && listener.accepted().stream().allMatch(Socket::isClosed));
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("One client reset its connection and one ended its side politely; " + REPLY_WITHIN.toMillis()
+                        + " ms later the server should have closed both sockets it accepted, but: " + listener.accepted()
+                        + ". A socket left open on a failure path is a file descriptor lost for good.");
+            }
+            assertThat(listener.accepted()).as("accepted sockets on which the server switched Nagle's algorithm off "
+                    + "(setTcpNoDelay(true), see \"Small writes and Nagle's algorithm\")").allMatch(WatchedListener.WatchedSocket::noDelaySet);
             server.stop();
         }
     }
@@ -320,6 +509,27 @@ public class TcpEchoServerTest {
         }
     }
 
+    private static String describeEnd(Serving server) {
+        return server.call().isRunning() ? "" : "\nserve had ended: " + describe(server.call());
+    }
+
+    /** An executor whose first execute() is rejected, as by an executor shutting down; then it runs tasks. */
+    private static final class RejectsItsFirstTask extends ThreadPoolExecutor {
+        private final AtomicBoolean rejected = new AtomicBoolean();
+
+        RejectsItsFirstTask() {
+            super(2, 2, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            if (rejected.compareAndSet(false, true)) {
+                throw new RejectedExecutionException("the test's executor rejects its first task, as one shutting down does");
+            }
+            super.execute(task);
+        }
+    }
+
     private static InetSocketAddress servingAt(MainProcess main) throws IOException {
         var serving = main.awaitLine(Pattern.compile("Serving at (127\\.0\\.0\\.1):(\\d+)"), Duration.ofSeconds(10));
         return new InetSocketAddress(InetAddress.getByName(serving.group(1)), Integer.parseInt(serving.group(2)));
@@ -374,10 +584,15 @@ public class TcpEchoServerTest {
     }
 
     /** The executor handed to the server; shut down, interrupting, when the test ends however it ends. */
-    private record Pool(ExecutorService executor) implements AutoCloseable {
+    private record Pool(ExecutorService executor, ExecutorService testThreads) implements AutoCloseable {
+        Pool(ExecutorService executor) {
+            this(executor, Executors.newCachedThreadPool());
+        }
+
         @Override
         public void close() {
             executor.shutdownNow();
+            testThreads.shutdownNow();
         }
     }
 
