@@ -19,7 +19,7 @@
 // (A glob's "**/" needs at least one folder, hence each folder twice.)
 //SOURCES ../grader/java/netbasics/grading/*.java
 //SOURCES ../grader/java/netbasics/report/*.java
-//SOURCES ../tests/java/netbasics/conversation/*.java
+//SOURCES ../grader/java/netbasics/conversation/*.java
 //SOURCES ../tests/java/netbasics/fixtures/*.java
 //SOURCES ../tests/java/netbasics/fixtures/**/*.java
 //SOURCES ../tests/java/netbasics/chapters/*.java

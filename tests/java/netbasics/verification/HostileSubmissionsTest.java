@@ -106,6 +106,14 @@ class HostileSubmissionsTest {
             Path into = tree.resolve(submission.relativize(file));
             Files.createDirectories(into.getParent());
             Files.copy(file, into, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            // What the neighbour pulls in with //SOURCES (the shared command line) comes along, as in any tree.
+            Path solutions = Workbook.home().resolve("solutions");
+            Path neighbourFile = solutions.resolve(NEIGHBOUR_CHAPTER).resolve(NEIGHBOUR + ".java");
+            for (Path pulledIn : netbasics.grading.ScriptCompiler.sources(neighbourFile)) {
+                Path copy = tree.resolve(solutions.relativize(pulledIn));
+                Files.createDirectories(copy.getParent());
+                Files.copy(pulledIn, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             Path neighbour = tree.resolve(NEIGHBOUR_CHAPTER).resolve(NEIGHBOUR + ".java");
             Files.createDirectories(neighbour.getParent());
             Files.copy(Workbook.home().resolve("solutions").resolve(NEIGHBOUR_CHAPTER).resolve(NEIGHBOUR + ".java"), neighbour,

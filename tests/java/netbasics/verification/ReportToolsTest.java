@@ -132,14 +132,17 @@ class ReportToolsTest {
         assertThat(udp).anySatisfy(row -> assertThat(row[6]).contains("LOST"));
 
         List<String[]> tcp = fields(tshark.get(), files.get(1), "tcp.flags.syn", "tcp.flags.ack", "tcp.flags.fin", "tcp.flags.reset",
-                "tcp.len", "tcp.seq", "tcp.checksum.status", "_ws.malformed", "tcp.analysis.flags");
+                "tcp.len", "tcp.seq", "tcp.checksum.status", "_ws.malformed", "tcp.analysis.lost_segment",
+                "tcp.analysis.retransmission", "tcp.analysis.out_of_order");
         assertThat(tcp.get(0)).startsWith("1", "0");
         assertThat(tcp.get(1)).startsWith("1", "1");
         assertThat(tcp).filteredOn(row -> row[2].equals("1")).hasSizeGreaterThanOrEqualTo(2);
         assertThat(tcp).allSatisfy(row -> {
             assertThat(row[6]).as("TCP checksum status (1: good)").isEqualTo("1");
             assertThat(row[7]).as("malformed").isEmpty();
-            assertThat(row[8]).as("tshark's TCP analysis (lost segments, retransmissions…)").isEmpty();
+            // Lost segments, retransmissions and reordering would mean inconsistent sequence numbers; a port pair that a
+            // later connection of the recording happens to reuse is no fault of the capture, so that flag is not asked.
+            assertThat(String.join("", row[8], row[9], row[10])).as("tshark's TCP analysis (lost segments, retransmissions, out of order)").isEmpty();
         });
         // The sliced echo: several segments of 1 to 4 bytes.
         assertThat(tcp).filteredOn(row -> !row[4].isEmpty() && Integer.parseInt(row[4]) > 0 && Integer.parseInt(row[4]) <= 4)
