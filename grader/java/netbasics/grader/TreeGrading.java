@@ -62,7 +62,9 @@ public final class TreeGrading {
 
     /** Like {@link #grade(Engine, Path, Set, Set, Consumer)} with an engine of its own, closed when done. */
     public static GradeReport grade(Path root, Set<String> chapters, Set<String> scripts, Consumer<List<Outcome>> graded) {
-        try (Engine engine = new Engine(Engine.defaultSlots(), Engine.defaultSlots())) {
+        // One warm spare is enough to hide a worker's start behind the exercise before it, and keeps all the JVMs of a
+        // run within Gradescope's default 768 MB; -Dworkbook.spares=N changes it.
+        try (Engine engine = new Engine(Engine.defaultSlots(), Integer.getInteger("workbook.spares", 1))) {
             return grade(engine, root, chapters, scripts, graded);
         }
     }
