@@ -66,6 +66,12 @@ final class LastResults {
         return Optional.ofNullable(entries.get(task.id())).map(Entry::outcomes);
     }
 
+    /** The key the exercise had when it was last graded (its file as grading began), or "" if never. */
+    String gradedKey(Task task) {
+        Entry entry = entries.get(task.id());
+        return entry == null ? "" : entry.key();
+    }
+
     void remember(Task task, String key, List<Outcome> outcomes) {
         entries.put(task.id(), new Entry(key, outcomes));
     }

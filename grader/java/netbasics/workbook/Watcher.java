@@ -60,8 +60,16 @@ final class Watcher {
             }
             // Grading what changed since last time warms this JVM up, so the first save is graded as fast as the rest.
             Map<Task, List<Outcome>> current = grader.current(tasks, stale -> { });
-            current.forEach((task, outcomes) -> graded.put(task, grader.last().key(task)));
+            // The key each exercise had when it was graded, not now: a save made while this first grading ran is news.
+            current.forEach((task, outcomes) -> graded.put(task, grader.last().gradedKey(task)));
             summary(current);
+            for (Task task : tasks) {
+                String now = grader.last().key(task);
+                if (!now.equals(graded.get(task))) {
+                    graded.put(task, now);
+                    regrade(task);
+                }
+            }
             terminal.println();
             terminal.println("Watching " + String.join(", ", folders.stream().map(f -> Workbook.display(f) + "/").toList())
                     + " — save an exercise to grade it. Ctrl-C stops.");
