@@ -88,8 +88,8 @@ jq --indent 2 '.aliases |= with_entries(select(.value["script-ref"] as $ref | $A
   jbang-catalog.json > "$out/jbang-catalog.json"
 
 # `./mvnw test` grades: the template has no self-check for it to run.
-sed -i 's|<netbasics.tests>\*\*/verification/\*Test.java</netbasics.tests>|<netbasics.tests>**/chapters/**/*Test.java</netbasics.tests>|' "$out/pom.xml"
-grep -qF '<netbasics.tests>**/chapters/**/*Test.java</netbasics.tests>' "$out/pom.xml" \
+sed -i 's|<netbasics.tests>\*\*/verification/\*Test.java</netbasics.tests>|<netbasics.tests>**/grade/GradeTree.java</netbasics.tests>|' "$out/pom.xml"
+grep -qF '<netbasics.tests>**/grade/GradeTree.java</netbasics.tests>' "$out/pom.xml" \
   || { echo "make-template: could not make ./mvnw test grade in $out/pom.xml (is <netbasics.tests> still there?)." >&2; exit 1; }
 
 # The classroom workflow grades exactly the chapters kept: one reporter runner per chapter.
