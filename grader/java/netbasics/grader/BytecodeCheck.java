@@ -149,6 +149,9 @@ public final class BytecodeCheck {
         if (FORBIDDEN_CLASSES.contains(type)) {
             return "is outside what graded code may use (class loaders, stack walking, processes, threads not its own)";
         }
+        if (type.startsWith("jdk/net/")) {
+            return null; // jdk.net.ExtendedSocketOptions (TCP_KEEPIDLE and friends): supported socket options, not the JDK's insides
+        }
         for (String prefix : FORBIDDEN_PACKAGES) {
             if (type.startsWith(prefix)) {
                 return "belongs to " + prefix.replace('/', '.') + "*, which graded code may not use (reflection, the JVM's"
