@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,10 +14,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import netbasics.grading.Catalog;
 import netbasics.grading.Outcome;
@@ -51,25 +55,53 @@ public final class Engine implements AutoCloseable {
     private final String classPath;
     private final Sandbox sandbox;
     private final ExecutorService slots;
+    private final ExecutorService shardThreads;
     private final int spareCount;
+    private final int shardCount;
     private final LinkedBlockingDeque<WorkerProcess> spares = new LinkedBlockingDeque<>();
     private final ThreadLocal<WorkerProcess> reusable = new ThreadLocal<>();
     private final List<WorkerProcess> everyWorker = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicInteger owedSpares = new AtomicInteger();
+    /** How long each test took when it last ran, by its key: where an exercise's time goes. */
+    private final Map<String, Duration> took = new ConcurrentHashMap<>();
 
     /**
      * @param slots  how many exercises are graded side by side (each in a worker of its own)
      * @param spares how many workers are kept started and warm, waiting for a job
      */
     public Engine(int slots, int spares) {
+        this(slots, spares, 1);
+    }
+
+    /**
+     * @param shards how many workers share one exercise of graded code, each running some of its
+     *               tests at the same time (1: one after the other in one worker). The tests use
+     *               ports of their own and are independent, so side by side they give the same
+     *               outcomes sooner; each shard costs a worker's memory.
+     */
+    public Engine(int slots, int spares, int shards) {
+        this.shardCount = Math.max(1, shards);
         this.catalog = Catalog.discover();
         this.classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         this.sandbox = Sandbox.probe();
         this.slots = Executors.newFixedThreadPool(slots, Thread.ofPlatform().daemon().name("grading slot ", 1).factory());
+        this.shardThreads = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("grading shard ", 1).factory());
         this.spareCount = spares;
         for (int i = 0; i < spares; i++) {
             startSpare();
         }
+    }
+
+    /**
+     * The engine of the learner's own command (check, watch): each exercise's tests are shared out
+     * among three workers running at once, since on one's own machine feedback within a second or
+     * two matters more than the memory of a few more JVMs; {@code -Dworkbook.shards=1} grades one
+     * test after the other, as the course platforms' runs do.
+     */
+    public static Engine interactive() {
+        int shards = Integer.getInteger("workbook.shards", 3);
+        return new Engine(defaultSlots(), Math.max(defaultSlots(), shards), shards);
     }
 
     /** How many slots by default: the cores, at least two; {@code -Dworkbook.workers=N} overrides. */
@@ -79,6 +111,30 @@ public final class Engine implements AutoCloseable {
 
     public Catalog catalog() {
         return catalog;
+    }
+
+    /**
+     * Waits, at most {@code bound}, until every spare worker has started and loaded the suites: for
+     * a benchmark that times a save, not a start. True when they all did.
+     */
+    public boolean awaitSpares(Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (spares.size() < spareCount && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
+        for (WorkerProcess spare : spares) {
+            if (!spare.ready()) {
+                long left = Math.max(0, deadline - System.nanoTime());
+                spare.next(Duration.ofNanos(left)).filter(frame -> frame.path("event").asText().equals("ready"))
+                        .ifPresent(ready -> spare.markReady());
+            }
+        }
+        return spares.size() >= spareCount && spares.stream().allMatch(WorkerProcess::ready);
+    }
+
+    /** How long {@code test} took the last time this engine ran it, as the worker's frames were timed. */
+    public Optional<Duration> lastDuration(Catalog.Test test) {
+        return Optional.ofNullable(took.get(test.key()));
     }
 
     /** How graded code was confined, for the report. */
@@ -92,7 +148,17 @@ public final class Engine implements AutoCloseable {
      * grade several exercises in a row, which is faster but shares a JVM between them.
      */
     public CompletableFuture<List<Outcome>> submit(Path root, String chapter, String script, boolean untilFirstFailure, boolean trusted) {
-        return CompletableFuture.supplyAsync(() -> grade(root, chapter, script, untilFirstFailure, trusted), slots);
+        return submit(root, chapter, script, untilFirstFailure, trusted, outcome -> { });
+    }
+
+    /**
+     * Like {@link #submit(Path, String, String, boolean, boolean)}; {@code asFinished} is told each
+     * test's outcome the moment the worker reports it (from a grading slot's thread), so that a
+     * failure can be shown before the exercise's other tests are over.
+     */
+    public CompletableFuture<List<Outcome>> submit(Path root, String chapter, String script, boolean untilFirstFailure, boolean trusted,
+            Consumer<Outcome> asFinished) {
+        return CompletableFuture.supplyAsync(() -> grade(root, chapter, script, untilFirstFailure, trusted, asFinished), slots);
     }
 
     /** What grading one exercise gave, and how long it took once a slot was free for it. */
@@ -102,37 +168,95 @@ public final class Engine implements AutoCloseable {
     public CompletableFuture<Graded> submitTimed(Path root, String chapter, String script, boolean untilFirstFailure, boolean trusted) {
         return CompletableFuture.supplyAsync(() -> {
             long started = System.nanoTime();
-            List<Outcome> outcomes = grade(root, chapter, script, untilFirstFailure, trusted);
+            List<Outcome> outcomes = grade(root, chapter, script, untilFirstFailure, trusted, outcome -> { });
             return new Graded(outcomes, Duration.ofNanos(System.nanoTime() - started));
         }, slots);
     }
 
-    private List<Outcome> grade(Path root, String chapter, String script, boolean untilFirstFailure, boolean trusted) {
+    private List<Outcome> grade(Path root, String chapter, String script, boolean untilFirstFailure, boolean trusted,
+            Consumer<Outcome> asFinished) {
+        try {
+            return gradeNow(root, chapter, script, untilFirstFailure, trusted, asFinished);
+        } finally {
+            for (int owed = owedSpares.getAndSet(0); owed > 0; owed--) {
+                startSpare();
+            }
+        }
+    }
+
+    private List<Outcome> gradeNow(Path root, String chapter, String script, boolean untilFirstFailure, boolean trusted,
+            Consumer<Outcome> asFinished) {
         List<Catalog.Test> tests = catalog.of(chapter, script);
         if (tests.isEmpty()) {
             return List.of();
         }
         Path file = Workbook.scriptFile(root, chapter, script);
         if (!Files.isRegularFile(file)) {
-            return failAll(tests, "There is no " + Workbook.display(file) + ": this exercise's file is missing.");
+            return failAll(tests, "There is no " + Workbook.display(file) + ": this exercise's file is missing.", asFinished);
         }
         ScriptCompiler.Compilation compilation = ScriptCompiler.compile(file);
         if (!compilation.succeeded()) {
-            return failAll(tests, Workbook.display(file) + " does not compile, so none of its tests can run:\n" + compilation.errors());
+            return failAll(tests, Workbook.display(file) + " does not compile, so none of its tests can run:\n" + compilation.errors(),
+                    asFinished);
         }
         List<BytecodeCheck.Violation> refused = BytecodeCheck.check(compilation.classes(), script);
         if (!refused.isEmpty()) {
             return failAll(tests, Workbook.display(file) + " uses what graded code may not use, so none of its tests ran:\n"
-                    + refused.stream().map(v -> "    " + v).collect(Collectors.joining("\n")));
+                    + refused.stream().map(v -> "    " + v).collect(Collectors.joining("\n")), asFinished);
         }
-        return inWorkers(tests, new Worker.Job(Workbook.home().toString(), root.toString(), chapter, script, Set.of(),
-                untilFirstFailure, trusted), trusted);
+        Worker.Job job = new Worker.Job(Workbook.home().toString(), root.toString(), chapter, script, Set.of(), untilFirstFailure, trusted);
+        return shardCount == 1 || trusted || untilFirstFailure || tests.size() == 1
+                ? inWorkers(tests, job, trusted, asFinished) : inShards(tests, job, asFinished);
+    }
+
+    /**
+     * Grades the tests in shards of about equal length (by how long each took last time), each
+     * in a fresh worker of its own, at the same time; the outcomes come back in the catalog's order.
+     */
+    private List<Outcome> inShards(List<Catalog.Test> tests, Worker.Job job, Consumer<Outcome> asFinished) {
+        List<List<Catalog.Test>> shards = balanced(tests, Math.min(shardCount, tests.size()));
+        List<CompletableFuture<List<Outcome>>> running = new ArrayList<>();
+        for (List<Catalog.Test> shard : shards) {
+            Set<String> others = tests.stream().filter(t -> !shard.contains(t)).map(Catalog.Test::key).collect(Collectors.toSet());
+            Worker.Job part = new Worker.Job(job.home(), job.root(), job.chapter(), job.script(), others, false, false);
+            running.add(CompletableFuture.supplyAsync(() -> inWorkers(shard, part, false, asFinished), shardThreads));
+        }
+        Map<String, Outcome> byKey = new HashMap<>();
+        for (int i = 0; i < shards.size(); i++) {
+            List<Outcome> outcomes = running.get(i).join();
+            for (int t = 0; t < outcomes.size(); t++) {
+                byKey.put(shards.get(i).get(t).key(), outcomes.get(t));
+            }
+        }
+        return tests.stream().map(test -> byKey.get(test.key())).toList();
+    }
+
+    /** The longest tests first, each to the shard with the least time so far; a test not timed yet counts as a quick one. */
+    private List<List<Catalog.Test>> balanced(List<Catalog.Test> tests, int count) {
+        List<List<Catalog.Test>> shards = new ArrayList<>();
+        long[] load = new long[count];
+        for (int i = 0; i < count; i++) {
+            shards.add(new ArrayList<>());
+        }
+        Duration unknown = Duration.ofMillis(100);
+        tests.stream()
+                .sorted(java.util.Comparator.comparing((Catalog.Test t) -> lastDuration(t).orElse(unknown)).reversed())
+                .forEach(test -> {
+                    int least = 0;
+                    for (int i = 1; i < count; i++) {
+                        least = load[i] < load[least] ? i : least;
+                    }
+                    shards.get(least).add(test);
+                    load[least] += lastDuration(test).orElse(unknown).toMillis();
+                });
+        shards.forEach(shard -> shard.sort(java.util.Comparator.comparingInt(tests::indexOf)));
+        return shards;
     }
 
     /** Runs the job in workers until every test has an outcome, a fresh worker after each death. */
-    private List<Outcome> inWorkers(List<Catalog.Test> tests, Worker.Job job, boolean trusted) {
+    private List<Outcome> inWorkers(List<Catalog.Test> tests, Worker.Job job, boolean trusted, Consumer<Outcome> asFinished) {
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
-        Set<String> settled = new HashSet<>();
+        Set<String> settled = new HashSet<>(job.excluded());
         long deadline = System.nanoTime() + EXERCISE_BOUND.toNanos();
         String script = job.script();
         String stopped = null;
@@ -145,6 +269,7 @@ public final class Engine implements AutoCloseable {
             worker.send(new Worker.Job(job.home(), job.root(), job.chapter(), script, Set.copyOf(settled),
                     job.untilFirstFailure(), trusted));
             String running = null;
+            long runningSince = 0;
             String death = null;
             boolean tainted = false;
             while (death == null) {
@@ -158,12 +283,18 @@ public final class Engine implements AutoCloseable {
                 }
                 String event = frame.get().path("event").asText();
                 switch (event) {
-                    case "started" -> running = frame.get().path("key").asText();
+                    case "started" -> {
+                        running = frame.get().path("key").asText();
+                        runningSince = System.nanoTime();
+                    }
                     case "finished" -> {
                         String key = frame.get().path("key").asText();
                         Outcome outcome = readOutcome(frame.get().path("outcome"));
                         if (outcome != null && tests.stream().anyMatch(t -> t.key().equals(key))) {
-                            outcomes.merge(key, outcome, OutcomeCollector::worse);
+                            if (key.equals(running)) {
+                                took.put(key, Duration.ofNanos(System.nanoTime() - runningSince));
+                            }
+                            asFinished.accept(sanitized(outcomes.merge(key, outcome, OutcomeCollector::worse)));
                             settled.add(key);
                         }
                     }
@@ -192,8 +323,10 @@ public final class Engine implements AutoCloseable {
                 String test = running;
                 Catalog.Test dying = tests.stream().filter(t -> t.key().equals(test)).findFirst().orElse(null);
                 if (dying != null) {
-                    outcomes.put(test, dying.failed(script + " " + death + " during the test \"" + dying.name() + "\"."
-                            + " The tests after it were graded in a fresh process."));
+                    Outcome failed = dying.failed(script + " " + death + " during the test \"" + dying.name() + "\"."
+                            + " The tests after it were graded in a fresh process.");
+                    outcomes.put(test, failed);
+                    asFinished.accept(sanitized(failed));
                     settled.add(test);
                 }
             } else if (!tainted) {
@@ -219,8 +352,10 @@ public final class Engine implements AutoCloseable {
         return result;
     }
 
-    private static List<Outcome> failAll(List<Catalog.Test> tests, String reason) {
-        return tests.stream().map(t -> t.failed(reason)).toList();
+    private static List<Outcome> failAll(List<Catalog.Test> tests, String reason, Consumer<Outcome> asFinished) {
+        List<Outcome> failed = tests.stream().map(t -> t.failed(reason)).toList();
+        failed.forEach(asFinished);
+        return failed;
     }
 
     private static Outcome readOutcome(JsonNode node) {
@@ -249,7 +384,7 @@ public final class Engine implements AutoCloseable {
             return null;
         }
         WorkerProcess worker = spares.pollFirst();
-        startSpare();
+        owedSpares.incrementAndGet();  // replaced once this grading is over, so that starting it takes no CPU from the tests
         if (worker == null || !worker.isAlive()) {
             worker = newWorker();
         }
@@ -307,6 +442,7 @@ public final class Engine implements AutoCloseable {
     public void close() {
         closed.set(true);
         slots.shutdownNow();
+        shardThreads.shutdownNow();
         synchronized (everyWorker) {
             everyWorker.forEach(WorkerProcess::close);
         }

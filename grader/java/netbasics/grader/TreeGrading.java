@@ -27,12 +27,18 @@ public final class TreeGrading {
      * all); {@code graded} is told each exercise's outcomes as soon as they are known.
      */
     public static GradeReport grade(Engine engine, Path root, Set<String> chapters, Set<String> scripts, Consumer<List<Outcome>> graded) {
+        return grade(engine, root, chapters, scripts, graded, outcome -> { });
+    }
+
+    /** Like {@link #grade(Engine, Path, Set, Set, Consumer)}; {@code asFinished} is told each test's outcome as soon as it is known. */
+    public static GradeReport grade(Engine engine, Path root, Set<String> chapters, Set<String> scripts, Consumer<List<Outcome>> graded,
+            Consumer<Outcome> asFinished) {
         long started = System.nanoTime();
         List<CompletableFuture<List<Outcome>>> pending = new ArrayList<>();
         for (var exercise : engine.catalog().byExercise().entrySet()) {
             Catalog.Test first = exercise.getValue().get(0);
             if ((chapters.isEmpty() || chapters.contains(first.chapter())) && (scripts.isEmpty() || scripts.contains(first.script()))) {
-                pending.add(engine.submit(root, first.chapter(), first.script(), false, false).whenComplete((outcomes, failure) -> {
+                pending.add(engine.submit(root, first.chapter(), first.script(), false, false, asFinished).whenComplete((outcomes, failure) -> {
                     if (outcomes != null) {
                         graded.accept(outcomes);
                     }

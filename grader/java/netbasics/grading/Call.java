@@ -29,6 +29,8 @@ public final class Call {
     /** Set once the test has received the call's exception from {@link #result}: then it is an answer the test checks. */
     private volatile boolean failureSeenByTest;
     private final CountDownLatch running = new CountDownLatch(1);
+    /** The test's thread that made the call: told at once when the call turns out to be a stub's TODO. */
+    private final Thread caller = Thread.currentThread();
 
     private Call(String signature, Body body) {
         this.signature = signature;
@@ -38,11 +40,24 @@ public final class Call {
             try {
                 outcome.complete(body.run());
             } catch (InvocationTargetException e) {
-                outcome.completeExceptionally(e.getCause());
+                failed(e.getCause());
             } catch (Throwable e) {
-                outcome.completeExceptionally(e);
+                failed(e);
             }
         });
+    }
+
+    /**
+     * A call that threw a stub's TODO has decided its test (the failure reads "Not done yet",
+     * whatever the test was waiting for), so the test's thread is interrupted: its waits (sleeps,
+     * futures, Awaitility, the fixtures' reads) end now rather than at their bounds, and an unfinished
+     * exercise is graded in a moment, not in the sum of its tests' timeouts.
+     */
+    private void failed(Throwable thrown) {
+        outcome.completeExceptionally(thrown);
+        if (isTodo(thrown) && CurrentTest.isCurrent(this)) {
+            caller.interrupt();
+        }
     }
 
     static Call start(String signature, Body body) {

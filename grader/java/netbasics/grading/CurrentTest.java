@@ -25,8 +25,30 @@ public final class CurrentTest {
         return failedCall().isPresent() || PROCESSES.stream().anyMatch(p -> !p.isAlive());
     }
 
+    /**
+     * Throws the stub's TODO when a call of the current test has thrown one: for a fixture about to
+     * start something new (a client connecting to a server that is not written yet).
+     */
+    public static void stopIfNotDone() {
+        todo().ifPresent(todo -> { throw Sneaky.rethrow(todo); });
+    }
+
+    /** True once a call of the current test has thrown a stub's TODO: nothing the test still waits for can come. */
+    public static boolean notDone() {
+        return todo().isPresent();
+    }
+
+    private static Optional<Throwable> todo() {
+        return CALLS.stream().map(Call::failure).flatMap(Optional::stream).filter(Call::isTodo).findFirst();
+    }
+
     static void started(Call call) {
         CALLS.add(call);
+    }
+
+    /** True while {@code call} belongs to the test that is running (not to one that is over). */
+    static boolean isCurrent(Call call) {
+        return CALLS.contains(call);
     }
 
     static void started(MainProcess process) {

@@ -13,6 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -50,6 +51,11 @@ public final class GradingExtension implements ParameterResolver, BeforeEachCall
     /** How long code under test is given, once a test is over, to finish closing what it opened. */
     private static final Duration CLOSING = Duration.ofMillis(1500);
     private static final ExtensionContext.Namespace LEAKS = ExtensionContext.Namespace.create(GradingExtension.class, "open before");
+
+    static {
+        // Every Awaitility wait of a test ends at once when the code under test turns out to be a stub's TODO.
+        Awaitility.setDefaultFailFastCondition("the code under test is not written yet (a TODO)", CurrentTest::notDone);
+    }
 
     @Override
     public void beforeEach(ExtensionContext context) {

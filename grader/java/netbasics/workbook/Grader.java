@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import netbasics.grader.Engine;
 import netbasics.grader.TreeGrading;
@@ -39,7 +40,7 @@ final class Grader {
      */
     private Engine engine() {
         if (engine == null) {
-            engine = new Engine(Engine.defaultSlots(), Engine.defaultSlots());
+            engine = Engine.interactive();
         }
         return engine;
     }
@@ -54,12 +55,17 @@ final class Grader {
 
     /** Grades {@code tasks}, all in one run. */
     GradeReport grade(Collection<Task> tasks) {
+        return grade(tasks, outcome -> { });
+    }
+
+    /** Like {@link #grade(Collection)}; {@code asFinished} is told each test's outcome as soon as it is known. */
+    GradeReport grade(Collection<Task> tasks, Consumer<Outcome> asFinished) {
         Set<String> chapters = tasks.stream().map(Task::chapter).collect(Collectors.toCollection(LinkedHashSet::new));
         Set<String> scripts = tasks.stream().map(Task::script).collect(Collectors.toCollection(LinkedHashSet::new));
         Map<Task, String> keys = new LinkedHashMap<>();
         tasks.forEach(task -> keys.put(task, last.key(task)));  // the file as it was when grading began
         var progress = new Progress(terminal, tasks.size());
-        GradeReport graded = TreeGrading.grade(engine(), root, chapters, scripts, progress::graded);
+        GradeReport graded = TreeGrading.grade(engine(), root, chapters, scripts, progress::graded, asFinished);
         progress.finish();
         List<Outcome> outcomes = graded.outcomes().stream()
                 .filter(o -> tasks.stream().anyMatch(t -> t.id().equals(o.exercise())))

@@ -145,4 +145,12 @@ final class Terminal {
     void println() {
         println("");
     }
+
+    /** On a terminal, clears the line a progress line was drawn on, so that what follows starts clean. */
+    void eraseLine() {
+        if (interactive) {
+            out.print("\r\u001b[K");
+            out.flush();
+        }
+    }
 }

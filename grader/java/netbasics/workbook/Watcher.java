@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import netbasics.grading.GradeReport;
 import netbasics.grading.Outcome;
@@ -111,26 +112,39 @@ final class Watcher {
         terminal.println();
         terminal.println(terminal.dim(LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + "  "
                 + Workbook.display(task.file(root)) + " saved"));
-        GradeReport report = grader.grade(List.of(task));
-        double seconds = (System.currentTimeMillis() - savedAt) / 1e3;
+        // The first failure is shown the moment it is known: the exercise's other tests go on meanwhile.
+        AtomicBoolean shown = new AtomicBoolean();
+        GradeReport report = grader.grade(List.of(task), outcome -> {
+            if (outcome.status() == Outcome.Status.FAILED && shown.compareAndSet(false, true)) {
+                synchronized (terminal) {
+                    terminal.eraseLine();
+                    terminal.println("  " + terminal.red("failing:") + " " + outcome.test() + terminal.dim("  ("
+                            + outcome.maxPoints() + (outcome.maxPoints() == 1 ? " point" : " points")
+                            + String.format(", %.1f s after the save; the other tests go on)", secondsSince(savedAt))));
+                    terminal.println(terminal.indent(WorkbookCommand.shorten(outcome.message()), "      "));
+                }
+            }
+        });
         List<Outcome> outcomes = report.outcomes();
-        Optional<Outcome> failing = outcomes.stream().filter(o -> o.status() == Outcome.Status.FAILED).findFirst();
         long failures = outcomes.stream().filter(o -> o.status() == Outcome.Status.FAILED).count();
         String score = report.score() + " / " + report.maxScore();
-        String took = terminal.dim(String.format("  (graded %.1f s after the save)", seconds));
-        if (failing.isEmpty()) {
-            terminal.println("  " + terminal.green(task.script() + ": done, " + score) + took);
-            Optional<Task> upNext = nextUnfinished();
-            upNext.ifPresentOrElse(t -> {
-                terminal.println();
-                next.accept(t, grader.last().anyOutcomes(t).orElse(List.of()));
-            }, () -> terminal.println(terminal.green("  Every exercise watched here passes.")));
-            return;
+        String took = terminal.dim(String.format("  (graded %.1f s after the save)", secondsSince(savedAt)));
+        synchronized (terminal) {
+            if (failures == 0) {
+                terminal.println("  " + terminal.green(task.script() + ": done, " + score) + took);
+                Optional<Task> upNext = nextUnfinished();
+                upNext.ifPresentOrElse(t -> {
+                    terminal.println();
+                    next.accept(t, grader.last().anyOutcomes(t).orElse(List.of()));
+                }, () -> terminal.println(terminal.green("  Every exercise watched here passes.")));
+                return;
+            }
+            terminal.println("  " + terminal.yellow(task.script() + ": " + score) + ", " + failures + " failing" + took);
         }
-        terminal.println("  " + terminal.yellow(task.script() + ": " + score) + ", " + failures + " failing" + took);
-        Outcome first = failing.get();
-        terminal.println("  " + terminal.red("next failing test:") + " " + first.test() + terminal.dim("  (" + first.maxPoints() + (first.maxPoints() == 1 ? " point)" : " points)")));
-        terminal.println(terminal.indent(WorkbookCommand.shorten(first.message()), "      "));
+    }
+
+    private static double secondsSince(long millis) {
+        return (System.currentTimeMillis() - millis) / 1e3;
     }
 
     /** When the file was written, by the file system's clock: the latency shown counts from the save itself. */
