@@ -63,6 +63,7 @@ public final class Engine implements AutoCloseable {
     private final List<WorkerProcess> everyWorker = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger owedSpares = new AtomicInteger();
+    private static final ThreadLocal<Boolean> IN_SHARD = ThreadLocal.withInitial(() -> false);
     /** How long each test took when it last ran, by its key: where an exercise's time goes. */
     private final Map<String, Duration> took = new ConcurrentHashMap<>();
 
@@ -205,8 +206,16 @@ public final class Engine implements AutoCloseable {
                     + refused.stream().map(v -> "    " + v).collect(Collectors.joining("\n")), asFinished);
         }
         Worker.Job job = new Worker.Job(Workbook.home().toString(), root.toString(), chapter, script, Set.of(), untilFirstFailure, trusted);
-        return shardCount == 1 || trusted || untilFirstFailure || tests.size() == 1
+        return shardCount == 1 || trusted || untilFirstFailure || tests.size() == 1 || othersWaiting()
                 ? inWorkers(tests, job, trusted, asFinished) : inShards(tests, job, asFinished);
+    }
+
+    /**
+     * True when other exercises wait for a slot: then the slots already grade side by side, and
+     * more workers for this one would only cost starts.
+     */
+    private boolean othersWaiting() {
+        return slots instanceof java.util.concurrent.ThreadPoolExecutor pool && !pool.getQueue().isEmpty();
     }
 
     /**
@@ -219,7 +228,10 @@ public final class Engine implements AutoCloseable {
         for (List<Catalog.Test> shard : shards) {
             Set<String> others = tests.stream().filter(t -> !shard.contains(t)).map(Catalog.Test::key).collect(Collectors.toSet());
             Worker.Job part = new Worker.Job(job.home(), job.root(), job.chapter(), job.script(), others, false, false);
-            running.add(CompletableFuture.supplyAsync(() -> inWorkers(shard, part, false, asFinished), shardThreads));
+            running.add(CompletableFuture.supplyAsync(() -> {
+                IN_SHARD.set(true);
+                return inWorkers(shard, part, false, asFinished);
+            }, shardThreads));
         }
         Map<String, Outcome> byKey = new HashMap<>();
         for (int i = 0; i < shards.size(); i++) {
@@ -384,7 +396,11 @@ public final class Engine implements AutoCloseable {
             return null;
         }
         WorkerProcess worker = spares.pollFirst();
-        owedSpares.incrementAndGet();  // replaced once this grading is over, so that starting it takes no CPU from the tests
+        if (IN_SHARD.get()) {
+            owedSpares.incrementAndGet();  // replaced once this grading is over: a start now would take CPU from the shards
+        } else {
+            startSpare();
+        }
         if (worker == null || !worker.isAlive()) {
             worker = newWorker();
         }
