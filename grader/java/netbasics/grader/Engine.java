@@ -159,7 +159,18 @@ public final class Engine implements AutoCloseable {
      */
     public CompletableFuture<List<Outcome>> submit(Path root, String chapter, String script, boolean untilFirstFailure, boolean trusted,
             Consumer<Outcome> asFinished) {
-        return CompletableFuture.supplyAsync(() -> grade(root, chapter, script, untilFirstFailure, trusted, asFinished), slots);
+        return CompletableFuture.supplyAsync(() -> grade(root, chapter, script, untilFirstFailure, trusted, asFinished, Set.of()), slots);
+    }
+
+    /**
+     * Grades one exercise until its first failing test, running the tests named in {@code tryFirst}
+     * (keys, {@code pkg.SuiteTest#method}) before the others: for a planted mistake whose catching
+     * test is known from an earlier run. Which tests run, and what counts as caught, is unchanged;
+     * only the order is.
+     */
+    public CompletableFuture<List<Outcome>> submitUntilFirstFailure(Path root, String chapter, String script, boolean trusted,
+            Set<String> tryFirst) {
+        return CompletableFuture.supplyAsync(() -> grade(root, chapter, script, true, trusted, outcome -> { }, tryFirst), slots);
     }
 
     /** What grading one exercise gave, and how long it took once a slot was free for it. */
@@ -169,15 +180,15 @@ public final class Engine implements AutoCloseable {
     public CompletableFuture<Graded> submitTimed(Path root, String chapter, String script, boolean untilFirstFailure, boolean trusted) {
         return CompletableFuture.supplyAsync(() -> {
             long started = System.nanoTime();
-            List<Outcome> outcomes = grade(root, chapter, script, untilFirstFailure, trusted, outcome -> { });
+            List<Outcome> outcomes = grade(root, chapter, script, untilFirstFailure, trusted, outcome -> { }, Set.of());
             return new Graded(outcomes, Duration.ofNanos(System.nanoTime() - started));
         }, slots);
     }
 
     private List<Outcome> grade(Path root, String chapter, String script, boolean untilFirstFailure, boolean trusted,
-            Consumer<Outcome> asFinished) {
+            Consumer<Outcome> asFinished, Set<String> tryFirst) {
         try {
-            return gradeNow(root, chapter, script, untilFirstFailure, trusted, asFinished);
+            return gradeNow(root, chapter, script, untilFirstFailure, trusted, asFinished, tryFirst);
         } finally {
             for (int owed = owedSpares.getAndSet(0); owed > 0; owed--) {
                 startSpare();
@@ -186,7 +197,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private List<Outcome> gradeNow(Path root, String chapter, String script, boolean untilFirstFailure, boolean trusted,
-            Consumer<Outcome> asFinished) {
+            Consumer<Outcome> asFinished, Set<String> tryFirst) {
         List<Catalog.Test> tests = catalog.of(chapter, script);
         if (tests.isEmpty()) {
             return List.of();
@@ -206,8 +217,37 @@ public final class Engine implements AutoCloseable {
                     + refused.stream().map(v -> "    " + v).collect(Collectors.joining("\n")), asFinished);
         }
         Worker.Job job = new Worker.Job(Workbook.home().toString(), root.toString(), chapter, script, Set.of(), untilFirstFailure, trusted);
+        List<Catalog.Test> first = tests.stream().filter(t -> tryFirst.contains(t.key())).toList();
+        if (untilFirstFailure && !first.isEmpty() && first.size() < tests.size()) {
+            return firstThenTheRest(tests, first, job, trusted, asFinished);
+        }
         return shardCount == 1 || trusted || untilFirstFailure || tests.size() == 1 || othersWaiting()
                 ? inWorkers(tests, job, trusted, asFinished) : inShards(tests, job, asFinished);
+    }
+
+    /** Runs {@code first}; only when none of them fails, the rest: the outcomes in the catalog's order. */
+    private List<Outcome> firstThenTheRest(List<Catalog.Test> tests, List<Catalog.Test> first, Worker.Job job, boolean trusted,
+            Consumer<Outcome> asFinished) {
+        List<Catalog.Test> rest = tests.stream().filter(t -> !first.contains(t)).toList();
+        Map<String, Outcome> byKey = new HashMap<>();
+        List<Outcome> tried = inWorkers(first, excluding(job, rest), trusted, asFinished);
+        for (int i = 0; i < first.size(); i++) {
+            byKey.put(first.get(i).key(), tried.get(i));
+        }
+        boolean caught = tried.stream().anyMatch(o -> o.status() == Outcome.Status.FAILED);
+        if (!caught) {
+            List<Outcome> others = inWorkers(rest, excluding(job, first), trusted, asFinished);
+            for (int i = 0; i < rest.size(); i++) {
+                byKey.put(rest.get(i).key(), others.get(i));
+            }
+        }
+        return tests.stream().map(t -> byKey.getOrDefault(t.key(),
+                t.failed("This test was not run: the grading stopped at an earlier failure."))).toList();
+    }
+
+    private static Worker.Job excluding(Worker.Job job, List<Catalog.Test> left) {
+        return new Worker.Job(job.home(), job.root(), job.chapter(), job.script(),
+                left.stream().map(Catalog.Test::key).collect(Collectors.toSet()), job.untilFirstFailure(), job.reuse());
     }
 
     /**
@@ -226,8 +266,7 @@ public final class Engine implements AutoCloseable {
         List<List<Catalog.Test>> shards = balanced(tests, Math.min(shardCount, tests.size()));
         List<CompletableFuture<List<Outcome>>> running = new ArrayList<>();
         for (List<Catalog.Test> shard : shards) {
-            Set<String> others = tests.stream().filter(t -> !shard.contains(t)).map(Catalog.Test::key).collect(Collectors.toSet());
-            Worker.Job part = new Worker.Job(job.home(), job.root(), job.chapter(), job.script(), others, false, false);
+            Worker.Job part = excluding(job, tests.stream().filter(t -> !shard.contains(t)).toList());
             running.add(CompletableFuture.supplyAsync(() -> {
                 IN_SHARD.set(true);
                 return inWorkers(shard, part, false, asFinished);

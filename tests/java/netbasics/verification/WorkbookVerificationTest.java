@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -72,19 +73,50 @@ class WorkbookVerificationTest {
                 exercise.chapter(), exercise.script(), false, true)));
     }
 
-    /** A mutant that cannot be planted (its edit no longer fits the solution) fails its own test only. */
+    /**
+     * A mutant that cannot be planted (its edit no longer fits the solution) fails its own test only.
+     * The test that caught it last time ({@link #CAUGHT_BY}) runs first: the same tests run until
+     * the first failure, so only the order changes, and a mutant costs one test, not several.
+     */
     private static CompletableFuture<List<Outcome>> gradeMutant(Mutant mutant, Path scratch) {
         try {
             Path tree = mutant.plant(HOME.resolve("solutions"), scratch);
-            return engine.submit(tree, mutant.chapter(), mutant.script(), true, true);
+            Set<String> first = Optional.ofNullable(CAUGHT_BY.get(mutant.toString())).map(Set::of).orElse(Set.of());
+            return engine.submitUntilFirstFailure(tree, mutant.chapter(), mutant.script(), true, first);
         } catch (RuntimeException cannotPlant) {
             return CompletableFuture.failedFuture(cannotPlant);
         }
     }
 
+    /**
+     * Which test caught each mutant in an earlier run (tests/mutants/caught-by.tsv): "mutant
+     * CHAPTER/SCRIPT/NAME", a tab, the test's key. Each run writes what it saw to
+     * target/mutants/caught-by.tsv; copy it over the committed one when mutants or suites change
+     * (a missing or stale line only costs time).
+     */
+    private static final Map<String, String> CAUGHT_BY = readCaughtBy(HOME.resolve("tests/mutants/caught-by.tsv"));
+    private static final Map<String, String> CAUGHT_NOW = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    private static Map<String, String> readCaughtBy(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                    .map(line -> line.split("\t")).filter(parts -> parts.length == 2)
+                    .collect(Collectors.toMap(parts -> parts[0], parts -> parts[1], (a, b) -> b)) : Map.of();
+        } catch (IOException unreadable) {
+            return Map.of();
+        }
+    }
+
     @AfterAll
-    static void stopTheWorkers() {
+    static void stopTheWorkers() throws IOException {
         engine.close();
+        if (!CAUGHT_NOW.isEmpty()) {
+            Map<String, String> all = new java.util.TreeMap<>(CAUGHT_BY);
+            all.putAll(CAUGHT_NOW);
+            Path written = Workbook.target("mutants").resolve("caught-by.tsv");
+            Files.createDirectories(written.getParent());
+            Files.write(written, all.entrySet().stream().map(e -> e.getKey() + "\t" + e.getValue()).toList(), StandardCharsets.UTF_8);
+        }
     }
 
     @TestFactory
@@ -117,7 +149,10 @@ class WorkbookVerificationTest {
                     .isNotEmpty();
             assertThat(failed).as("%s must compile: a mutant is a plausible mistake, not a broken file", mutant)
                     .noneMatch(o -> o.message().contains("does not compile"));
-            System.out.printf("%s caught by: %s%n", mutant, failed.get(0).test());
+            Outcome caught = failed.stream().filter(o -> !o.message().startsWith("This test was not run")).findFirst().orElse(failed.get(0));
+            System.out.printf("%s caught by: %s%n", mutant, caught.test());
+            engine.catalog().of(mutant.chapter(), mutant.script()).stream().filter(t -> t.name().equals(caught.test())).findFirst()
+                    .ifPresent(test -> CAUGHT_NOW.put(mutant.toString(), test.key()));
         }));
     }
 
