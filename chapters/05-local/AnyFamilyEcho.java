@@ -58,7 +58,6 @@ public class AnyFamilyEcho {
     public static void main(String[] args) throws IOException {
         var command = new CommandLine("AnyFamilyEcho --serve ADDRESS | AnyFamilyEcho [ADDRESS [LINE...]]\n"
                 + "(ADDRESS: HOST:PORT, [IPV6]:PORT or a path with a /; default " + DEFAULT_ADDRESS + ")", args);
-        List<String> operands = command.operands();
         if (command.text("--serve", null) != null) {
             ServerSocketChannel listener = listen(command.socketAddress("--serve", command.text("--serve", null)));
             CommandLine.closeOnCtrlC(listener, TIMEOUT); // serve returns, and removes a socket file
@@ -66,8 +65,8 @@ public class AnyFamilyEcho {
             serve(listener);
             return;
         }
+        List<String> operands = command.operands(), lines = operands.size() > 1 ? operands.subList(1, operands.size()) : LINES;
         SocketAddress server = command.socketAddress("ADDRESS", operands.isEmpty() ? DEFAULT_ADDRESS : operands.getFirst());
-        List<String> lines = operands.size() > 1 ? operands.subList(1, operands.size()) : LINES;
         try {
             CommandLine.printEchoes(lines, echoAll(server, lines, TIMEOUT), line -> '"' + line + '"');
         } catch (IOException e) {
