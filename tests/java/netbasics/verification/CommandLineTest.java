@@ -16,15 +16,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every script answers {@code --help} and {@code -h} with its usage and status 0, and a wrong
- * argument with its usage and status 2 (issue 14): each one's {@code main} starts by reading its
- * arguments with the shared chapters/cli/CommandLine.java, which does that.
+ * argument with its usage and status 2, and a server says where it serves with an IPv6 address in
+ * brackets (issue 14): each one's {@code main} starts by reading its arguments with the shared
+ * chapters/cli/CommandLine.java, which does that, and leaves the "Serving at" line to it.
  */
 class CommandLineTest {
 
     private static final Path HOME = Workbook.home();
 
     @Test
-    void every_script_reads_its_arguments_with_the_shared_command_line_first() throws IOException {
+    void every_script_reads_its_arguments_and_says_where_it_serves_with_the_shared_command_line() throws IOException {
         List<Path> scripts = new ArrayList<>(ExerciseSizeTest.exercises());
         scripts.addAll(scripts.stream().map(p -> HOME.resolve("solutions").resolve(HOME.resolve("chapters").relativize(p))).toList());
         scripts.add(HOME.resolve("tools/EchoDemo.java"));
@@ -36,17 +37,21 @@ class CommandLineTest {
             int main = ExerciseSizeTest.mainAt(lines);
             assertThat(main).as("the main of %s", HOME.relativize(script)).isNotNegative();
             assertThat(lines.get(main + 1)).as("the first statement of the main of %s", HOME.relativize(script)).contains("new CommandLine(");
+            // A "Serving at" line is CommandLine.serving's, which shows an IPv6 address in brackets; a socket file is a path.
+            assertThat(lines).as("the lines of %s that print \"Serving at\" themselves", HOME.relativize(script))
+                    .noneMatch(line -> line.contains("\"Serving at") && !line.contains("+ path +"));
         }
     }
 
     @Test
-    void help_prints_the_usage_and_exits_0_a_mistake_exits_2(@TempDir Path classes) throws Exception {
+    void help_exits_0_a_mistake_exits_2_an_ipv6_address_is_in_brackets(@TempDir Path classes) throws Exception {
         Path demo = classes.resolve("Demo.java");
         Files.writeString(demo, """
                 public class Demo {
-                    public static void main(String[] args) {
+                    public static void main(String[] args) throws java.io.IOException {
                         var command = new CommandLine("Demo [--port PORT] [LINE...]", args);
-                        System.out.println("port " + command.port("--port", 8881) + ", lines " + command.operands());
+                        CommandLine.serving(new java.net.InetSocketAddress(java.net.InetAddress.getByName("::1"), command.port("--port", 8881)));
+                        System.out.println("lines " + command.operands());
                     }
                 }
                 """, StandardCharsets.UTF_8);
@@ -61,7 +66,8 @@ class CommandLineTest {
         }
         Run operand = run(classes, List.of("--", "--help"));
         assertThat(operand.status()).as("exit status of Demo -- --help").isZero();
-        assertThat(operand.out()).as("what Demo -- --help printed: after --, --help is a line").isEqualTo("port 8881, lines [--help]\n");
+        assertThat(operand.out()).as("what Demo -- --help printed: after --, --help is a line; an IPv6 address in brackets")
+                .isEqualTo("Serving at [0:0:0:0:0:0:0:1]:8881\nlines [--help]\n");
         Run wrong = run(classes, List.of("--nope"));
         assertThat(wrong.status()).as("exit status of Demo --nope").isEqualTo(2);
         assertThat(wrong.err()).as("what Demo --nope printed on standard error").isEqualTo("Demo: unknown option --nope\nusage: Demo [--port PORT] [LINE...]\n");
