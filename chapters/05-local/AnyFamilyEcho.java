@@ -5,7 +5,6 @@
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.List;
@@ -56,34 +55,20 @@ public class AnyFamilyEcho {
         throw new UnsupportedOperationException("TODO echoAll: the echo client for any SocketAddress (README.md, \"Code for any family\")");
     }
 
-    /** An address as people type it: a path when it holds a "/", else HOST:PORT or [IPV6]:PORT. */
-    static SocketAddress address(CommandLine command, String text) {
-        return text.contains("/") ? UnixDomainSocketAddress.of(text) : command.endpoint("ADDRESS", text);
-    }
-
-    /** Listens at {@code address} and serves until Ctrl-C, which closes the listener: serve returns, and removes a socket file. */
-    static void serveUntilCtrlC(SocketAddress address) throws IOException {
-        ServerSocketChannel listener = listen(address);
-        CommandLine.closeOnCtrlC(listener, TIMEOUT);
-        CommandLine.serving(listener.getLocalAddress());
-        serve(listener);
-    }
-
     public static void main(String[] args) throws IOException {
         var command = new CommandLine("AnyFamilyEcho --serve ADDRESS | AnyFamilyEcho [ADDRESS [LINE...]]\n"
                 + "(ADDRESS: HOST:PORT, [IPV6]:PORT or a path with a /; default " + DEFAULT_ADDRESS + ")", args);
-        List<String> operands = command.operands();
         if (command.text("--serve", null) != null) {
-            serveUntilCtrlC(address(command, command.text("--serve", null)));
+            ServerSocketChannel listener = listen(command.socketAddress("--serve", command.text("--serve", null)));
+            CommandLine.closeOnCtrlC(listener, TIMEOUT); // serve returns, and removes a socket file
+            CommandLine.serving(listener.getLocalAddress());
+            serve(listener);
             return;
         }
-        SocketAddress server = address(command, operands.isEmpty() ? DEFAULT_ADDRESS : operands.getFirst());
-        List<String> lines = operands.size() > 1 ? operands.subList(1, operands.size()) : LINES;
+        List<String> operands = command.operands(), lines = operands.size() > 1 ? operands.subList(1, operands.size()) : LINES;
+        SocketAddress server = command.socketAddress("ADDRESS", operands.isEmpty() ? DEFAULT_ADDRESS : operands.getFirst());
         try {
-            List<String> echoes = echoAll(server, lines, TIMEOUT);
-            for (int i = 0; i < lines.size(); i++) {
-                System.out.println("SENT \"" + lines.get(i) + "\"\nRCVD \"" + echoes.get(i) + "\"");
-            }
+            CommandLine.printEchoes(lines, echoAll(server, lines, TIMEOUT), line -> '"' + line + '"');
         } catch (IOException e) {
             throw CommandLine.fatal("The conversation with " + CommandLine.shown(server) + " failed: " + e);
         }

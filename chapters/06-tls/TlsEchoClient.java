@@ -4,13 +4,10 @@
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.IntStream;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -74,8 +71,7 @@ public class TlsEchoClient {
         String name = command.text("--server-name", command.text("--host", DEFAULT_HOST));
         List<String> lines = command.operands().isEmpty() ? LINES : command.operands();
         try {
-            List<String> echoes = echoAll(TlsContexts.clientContext(command.path("--cafile", null)), server, name, lines, TIMEOUT);
-            IntStream.range(0, lines.size()).forEach(i -> System.out.println("SENT " + lines.get(i) + "\nRCVD " + echoes.get(i)));
+            CommandLine.printEchoes(lines, echoAll(TlsContexts.clientContext(command.path("--cafile", null)), server, name, lines, TIMEOUT));
             System.out.println("Disconnected from " + CommandLine.shown(server) + " (" + name + ")");
         } catch (IOException | GeneralSecurityException e) {
             throw CommandLine.fatal("TlsEchoClient: " + why(e, CommandLine.shown(server), name));

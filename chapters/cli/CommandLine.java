@@ -2,6 +2,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The command line of every script in the workbook, so that an exercise's {@code main} is a few
@@ -154,6 +156,11 @@ public final class CommandLine {
         return text == null ? fallback : Path.of(text);
     }
 
+    /** The file named after {@code option}, which must be given. */
+    public Path requiredPath(String option) {
+        return Path.of(required(option));
+    }
+
     /** The host of {@code hostOption} and the port of {@code portOption}, resolved; a name that does not resolve is a usage error. */
     public InetSocketAddress address(String hostOption, String host, String portOption, int port) {
         return resolved(text(hostOption, host), port(portOption, port));
@@ -166,6 +173,11 @@ public final class CommandLine {
             throw fail(what + " is HOST:PORT or [IPV6]:PORT, not '" + text + "'");
         }
         return resolved(text.substring(0, colon).replaceAll("^\\[(.*)]$", "$1"), (int) number(what, text.substring(colon + 1), 0, 65_535));
+    }
+
+    /** An address of any family as people type it: a socket file's path when it holds a "/", else {@code HOST:PORT} or {@code [IPV6]:PORT}. */
+    public SocketAddress socketAddress(String what, String text) {
+        return text.contains("/") ? UnixDomainSocketAddress.of(text) : endpoint(what, text);
     }
 
     /** The arguments that are not options nor their values, in order. */
@@ -221,9 +233,34 @@ public final class CommandLine {
         }));
     }
 
+    /** A TCP listener bound at {@code address} (port 0: any free port), announced with {@code Serving at ADDRESS}. */
+    public static ServerSocket listen(InetSocketAddress address) throws IOException {
+        var listener = new ServerSocket();
+        try {
+            listener.bind(address);
+        } catch (IOException e) {
+            listener.close();
+            throw e;
+        }
+        serving(listener.getLocalSocketAddress());
+        return listener;
+    }
+
     /** Prints {@code Serving at ADDRESS}, the line that tells people and tools where a server is. */
     public static void serving(SocketAddress bound) {
         System.out.println("Serving at " + shown(bound));
+    }
+
+    /** Prints each line an echo client sent and its echo, as they are: {@code SENT line}, then {@code RCVD echo}. */
+    public static void printEchoes(List<String> sent, List<String> echoes) {
+        printEchoes(sent, echoes, line -> line);
+    }
+
+    /** Prints each line an echo client sent and its echo, each as {@code shown} shows it: {@code SENT "line"}, {@code RCVD "echo"}. */
+    public static void printEchoes(List<String> sent, List<String> echoes, Function<String, String> shown) {
+        for (int i = 0; i < sent.size(); i++) {
+            System.out.println("SENT " + shown.apply(sent.get(i)) + "\nRCVD " + shown.apply(echoes.get(i)));
+        }
     }
 
     /** An address as people read it: {@code 127.0.0.1:8881}, {@code [::1]:8881}, or a socket file's path. */

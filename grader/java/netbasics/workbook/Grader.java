@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -80,7 +81,8 @@ final class Grader {
 
     /**
      * The outcomes of every task, grading only those whose file (or suite) changed since they were
-     * last graded; {@code announce} is told how many need grading before it starts.
+     * last graded; {@code announce} is told how many need grading before it starts. A file saved
+     * while it was being graded has the outcomes of that grading (what it was as grading began).
      */
     Map<Task, List<Outcome>> current(List<Task> tasks, java.util.function.IntConsumer announce) {
         List<Task> stale = new ArrayList<>();
@@ -95,7 +97,8 @@ final class Grader {
         }
         Map<Task, List<Outcome>> all = new LinkedHashMap<>();
         for (Task task : tasks) {
-            all.put(task, last.outcomes(task).orElse(List.of()));
+            Optional<List<Outcome>> outcomes = stale.contains(task) ? last.anyOutcomes(task) : last.outcomes(task);
+            all.put(task, outcomes.orElse(List.of()));
         }
         return all;
     }
