@@ -5,7 +5,10 @@
 #   1. tools/classroom/grade.sh, with nothing in its environment but PATH (without any JDK 21 on
 #      it) and HOME, as autograding-command-grader would run it, plus the two files GitHub Actions
 #      provides (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY);
-#   2. tools/classroom/report.sh, given each step output as <RUNNER>_RESULTS, as the workflow does.
+#   2. tools/classroom/report.sh, given each step output as <RUNNER>_RESULTS, as the workflow does;
+#   3. grade.sh again on two hostile UdpEchoServers of tests/hostile/ (one forges the reports, one
+#      floods its output), each beside a finished UdpEchoClient: nothing for the one, all for the other;
+#   4. grade.sh on the finished chapter: every test passes and the log is the score table alone.
 # It checks the outputs against what GitHub's side really does with them, reimplemented here from
 # the sources of classroom-resources/autograding-grading-reporter (v1):
 #   - src/main.js: the runner ids must match /^([a-zA-Z0-9]+,)*[a-zA-Z0-9]+$/ and each result is
@@ -122,8 +125,50 @@ commands() { awk '
 check "a message posing as a notice is not one: only report.sh's own two notices count" \
   bash -c "[ \"\$($(declare -f commands); commands '$scratch/forged.log' | grep -c 'totalPoints\":999')\" -eq 0 ] && [ \"\$($(declare -f commands); commands '$scratch/forged.log' | wc -l)\" -eq 2 ]"
 
+# --- Hostile submissions (tests/hostile/), graded by grade.sh in the same bare environment: a
+# UdpEchoServer that forges the reports and the grader's channel, and one that floods its output,
+# each beside a finished UdpEchoClient. The hostile exercise earns nothing, its neighbour every
+# point, the reporter's input is the grader's, and the log stays short.
+cp "$repo/solutions/02-datagrams/UdpEchoClient.java" "$student/chapters/02-datagrams/UdpEchoClient.java"
+for hostile in writes-a-fake-report-and-frames floods-output; do
+  cp "$repo/tests/hostile/$hostile/02-datagrams/UdpEchoServer.java" "$student/chapters/02-datagrams/UdpEchoServer.java"
+  : > "$out"
+  started=$SECONDS
+  env -i PATH=/usr/bin:/bin HOME="$HOME" GITHUB_OUTPUT="$out" GITHUB_STEP_SUMMARY="$scratch/hostile-summary" \
+    "$student/tools/classroom/grade.sh" 02-datagrams > "$scratch/$hostile.log" 2>&1
+  check "$hostile: grade.sh exits 0: grading ran ($((SECONDS - started)) s)" test "$?" -eq 0
+  result datagrams > "$scratch/$hostile.json"
+  check "$hostile: UdpEchoServer earns nothing, every test failed" \
+    jq -e '[.tests[] | select(.name | startswith("UdpEchoServer "))] | length > 0 and all(.status == "fail" and .score == 0)' "$scratch/$hostile.json"
+  check "$hostile: the finished UdpEchoClient beside it earns every point" \
+    jq -e '[.tests[] | select(.name | startswith("UdpEchoClient "))] | length > 0 and all(.status == "pass" and .score > 0)' "$scratch/$hostile.json"
+  check "$hostile: the chapter's points are the grader's, as results.json has them" \
+    jq -e --slurpfile g "$student/target/grades/results.json" \
+    '([.tests[].score] | add) == ([$g[0].tests[] | select(.tags[1] == "UdpEchoClient") | .max_score] | add)
+     and ([$g[0].tests[] | select(.tags[0] == "02-datagrams") | .score] | add) == ([.tests[].score] | add)' "$scratch/$hostile.json"
+  check "$hostile: the log stays short ($(wc -c < "$scratch/$hostile.log") bytes)" test "$(wc -c < "$scratch/$hostile.log")" -lt 1000000
+done
+
+# --- A passing run prints the score table and nothing else: not a line of what the learner's code
+# or the tests' fixtures printed (that is kept per test, for a failure only).
+cp "$repo"/solutions/02-datagrams/*.java "$student/chapters/02-datagrams/"
+: > "$out"
+started=$SECONDS
+env -i PATH=/usr/bin:/bin HOME="$HOME" GITHUB_OUTPUT="$out" GITHUB_STEP_SUMMARY="$scratch/passing-summary" \
+  "$student/tools/classroom/grade.sh" 02-datagrams > "$scratch/passing.log" 2>&1
+check "a finished chapter: grade.sh exits 0 ($((SECONDS - started)) s)" test "$?" -eq 0
+result datagrams > "$scratch/passing.json"
+check "... and every test passes" jq -e '.status == "pass" and (.tests | length > 0)' "$scratch/passing.json"
+not_the_table() { # prints the lines of $1 that are not the score table's
+  grep -vxE -e '' -e 'netbasics score for .*' -e '  chapter +exercise +points' -e '  [0-9a-z-]* +[A-Za-z]+ +[0-9]+ / [0-9]+ *' \
+    -e '  total +[0-9]+ / [0-9]+ +\(100 %\)' -e '  Graded code ran .*' -e '  Reports: .*' "$1"
+}
+check "... and its log is the score table alone ($(wc -l < "$scratch/passing.log") lines)" \
+  bash -c "$(declare -f not_the_table); ! not_the_table '$scratch/passing.log' | grep -q ."
+
 if [ "$failed" -gt 0 ]; then
   echo "--- grade.sh's log:"; tail -40 "$scratch/grade.log"
+  echo "--- the passing run's log, what is not its score table:"; not_the_table "$scratch/passing.log" | head -20
   echo "--- report.sh's log:"; tail -40 "$scratch/report.log"
 fi
 echo "$passed passed, $failed failed"

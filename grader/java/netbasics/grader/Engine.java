@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -59,6 +60,9 @@ public final class Engine implements AutoCloseable {
     private final int spareCount;
     private final int shardCount;
     private final LinkedBlockingDeque<WorkerProcess> spares = new LinkedBlockingDeque<>();
+    /** Spares being started, not yet in {@link #spares}, and how many of them a slot waits for; guarded by {@code spares}. */
+    private int starting;
+    private int claims;
     private final ThreadLocal<WorkerProcess> reusable = new ThreadLocal<>();
     private final List<WorkerProcess> everyWorker = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -434,13 +438,43 @@ public final class Engine implements AutoCloseable {
         if (closed.get()) {
             return null;
         }
-        WorkerProcess worker = spares.pollFirst();
+        WorkerProcess worker;
+        boolean claimed = false;
+        synchronized (spares) {
+            worker = spares.pollFirst();
+            if (worker == null && starting > claims) {
+                // A spare is on its way, started before a new worker would be: wait for it rather than start one
+                // more JVM, so that a run never holds more workers than its slots and spares (memory: see WorkerProcess).
+                claims++;
+                claimed = true;
+            }
+        }
+        if (claimed) {
+            try {
+                worker = spares.pollFirst(START_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                synchronized (spares) {
+                    claims--;
+                }
+            }
+            if (closed.get() || Thread.currentThread().isInterrupted()) {
+                if (worker != null) {
+                    worker.close();
+                }
+                return null;
+            }
+        }
         if (IN_SHARD.get()) {
             owedSpares.incrementAndGet();  // replaced once this grading is over: a start now would take CPU from the shards
         } else {
             startSpare();
         }
         if (worker == null || !worker.isAlive()) {
+            if (worker != null) {
+                worker.close();
+            }
             worker = newWorker();
         }
         return awaitReady(worker);
@@ -471,16 +505,28 @@ public final class Engine implements AutoCloseable {
         return null;
     }
 
+    /** Starts a spare unless there are as many, waiting or starting, as asked for. */
     private void startSpare() {
-        if (spareCount == 0 || closed.get()) {
-            return;
+        synchronized (spares) {
+            if (closed.get() || spares.size() + starting - claims >= spareCount) {
+                return;
+            }
+            starting++;
         }
         Thread.ofPlatform().daemon().name("starting a spare worker").start(() -> {
-            WorkerProcess worker = newWorker();
-            if (closed.get()) {
-                worker.close();
-            } else {
-                spares.add(worker);
+            WorkerProcess worker = null;
+            try {
+                worker = newWorker();
+            } finally {
+                synchronized (spares) {
+                    starting--;
+                    if (worker != null && !closed.get()) {
+                        spares.add(worker);
+                    }
+                }
+                if (worker != null && closed.get()) {
+                    worker.close();
+                }
             }
         });
     }

@@ -45,7 +45,9 @@ public final class MainProcess implements AutoCloseable {
 
     static MainProcess start(Script script, List<String> jvmOptions, String... arguments) {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        // A small heap, a small young generation and the C1 compiler only: a main is a short program, and several may run
+        // beside the grading workers (see WorkerProcess), so each should cost little more than the JVM's own 40 MB.
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:MaxNewSize=16m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-Dfile.encoding=ISO-8859-1", "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", script.classes().toString(), script.name()));

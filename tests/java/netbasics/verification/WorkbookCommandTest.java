@@ -126,6 +126,60 @@ class WorkbookCommandTest {
         assertThat(status.out()).contains("Next: ").contains("chapters/").contains("workbook hint ");
     }
 
+    /**
+     * {@code ./jbang workbook check} grades through the same engine as the Maven run, so a hostile
+     * submission (tests/hostile/) earns nothing there either and costs its neighbour nothing: here
+     * one that ends the grading process and one that floods its output, each beside a finished
+     * UdpEchoClient, graded with {@code check 02-datagrams} as a learner would type it. What the
+     * command prints stays short, and the report it writes is the grader's.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES) // two chapters' worth of grading, bounded
+    void check_gives_a_hostile_submission_nothing_and_its_neighbour_every_point() throws IOException {
+        for (String hostile : List.of("exits", "floods-output")) {
+            Path tree = Workbook.target("hostile-check").resolve(hostile);
+            plant(HOME.resolve("tests/hostile").resolve(hostile).resolve("02-datagrams/UdpEchoServer.java"), tree.resolve("02-datagrams/UdpEchoServer.java"));
+            Path neighbour = HOME.resolve("solutions/02-datagrams/UdpEchoClient.java");
+            plant(neighbour, tree.resolve("02-datagrams/UdpEchoClient.java"));
+            for (Path pulledIn : netbasics.grading.ScriptCompiler.sources(neighbour)) { // the shared command line, as in any tree
+                plant(pulledIn, tree.resolve(HOME.resolve("solutions").relativize(pulledIn)));
+            }
+            long started = System.nanoTime();
+            var check = run(tree, "check", "02-datagrams");
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(check.status()).as("%s: exit status of check:%n%s", hostile, check.out()).isEqualTo(1);
+            assertThat(check.out()).as("%s: the score table", hostile)
+                    .containsPattern("UdpEchoClient +done +(\\d+) / \\1\\b")
+                    .containsPattern("UdpEchoServer +[a-z ]+ +0 / [1-9]");
+            assertThat(check.out().length() + check.err().length()).as("%s: what check printed, in characters", hostile).isLessThan(100_000);
+            var results = new ObjectMapper().readTree(Workbook.target("grades").resolve("results.json").toFile());
+            int server = 0;
+            int client = 0;
+            int clientMax = 0;
+            for (var test : results.get("tests")) {
+                String script = test.get("tags").get(1).asText();
+                if (script.equals("UdpEchoServer")) {
+                    assertThat(test.get("status").asText()).as("%s: %s", hostile, test.get("name")).isEqualTo("failed");
+                    server += test.get("score").asInt();
+                } else if (script.equals("UdpEchoClient")) {
+                    assertThat(test.get("status").asText()).as("%s: %s", hostile, test.get("name")).isEqualTo("passed");
+                    client += test.get("score").asInt();
+                    clientMax += test.get("max_score").asInt();
+                }
+            }
+            assertThat(server).as("%s: points earned by the hostile UdpEchoServer", hostile).isZero();
+            assertThat(client).as("%s: points of the finished UdpEchoClient beside it", hostile).isPositive().isEqualTo(clientMax);
+            assertThat(results.get("score").asInt()).as("%s: the report's score", hostile).isEqualTo(clientMax);
+            assertThat(took).as("%s: time check took", hostile).isLessThan(Duration.ofSeconds(150));
+        }
+    }
+
+    private static void plant(Path file, Path into) throws IOException {
+        Files.createDirectories(into.getParent());
+        Files.copy(file, into, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
     @Test
     void the_status_says_when_a_file_does_not_compile() {
         var compileError = new Outcome("02-datagrams", "UdpEchoServer", "echoes", 2, Outcome.Status.FAILED,
