@@ -55,10 +55,38 @@ public final class Reproduce {
                 "./jbang " + alias + " --port " + PORT + (arguments.isBlank() ? "" : " " + arguments));
     }
 
-    /** The learner's TLS server, and openssl's client showing the handshake (certificate, protocol) then the echo. */
+    /** The socket file the Unix-domain lines use. */
+    public static final String SOCKET_FILE = "/tmp/netbasics.sock";
+
+    /** The learner's Unix-domain server at {@link #SOCKET_FILE}, and a python3 client sending {@code payload} and printing what comes back. */
+    public static String localServer(String alias, byte[] payload) {
+        return of("./jbang " + alias + " --path " + SOCKET_FILE,
+                "python3 -c 'import socket; s = socket.socket(socket.AF_UNIX); s.connect(\"" + SOCKET_FILE + "\"); s.settimeout(2); s.sendall("
+                        + python(payload) + "); print(s.recv(65536))'");
+    }
+
+    /** A python3 Unix-domain echo server at {@link #SOCKET_FILE} (it prints every chunk it reads), and the learner's client. */
+    public static String localClient(String alias) {
+        return of("rm -f " + SOCKET_FILE + "; python3 -c 'import socketserver as ss; ss.UnixStreamServer(\"" + SOCKET_FILE + "\", type(\"Echo\", "
+                        + "(ss.BaseRequestHandler,), {\"handle\": lambda h: [print(d) or h.request.sendall(d) "
+                        + "for d in iter(lambda: h.request.recv(65536), b\"\")]})).serve_forever()'",
+                "./jbang " + alias + " --path " + SOCKET_FILE);
+    }
+
+    /** A throwaway certificate for localhost (and its key) in /tmp, made by openssl, for either side of a TLS line. */
+    static final String SELF_SIGNED = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
+            + "-addext subjectAltName=DNS:localhost -keyout /tmp/key.pem -out /tmp/cert.pem 2>/dev/null && ";
+
+    /** The learner's TLS server with a throwaway certificate, and openssl's client showing the handshake (certificate, protocol) then the echo. */
     public static String tlsServer(String alias) {
-        return of("./jbang " + alias + " --port " + PORT,
-                "openssl s_client -connect 127.0.0.1:" + PORT + " -servername localhost -brief");
+        return of(SELF_SIGNED + "./jbang " + alias + " --certfile /tmp/cert.pem --keyfile /tmp/key.pem --port " + PORT,
+                "openssl s_client -connect 127.0.0.1:" + PORT + " -servername localhost -CAfile /tmp/cert.pem -brief");
+    }
+
+    /** openssl's TLS server with a throwaway certificate (it prints what it is sent), and the learner's client trusting it. */
+    public static String tlsClient(String alias) {
+        return of(SELF_SIGNED + "openssl s_server -accept " + PORT + " -cert /tmp/cert.pem -key /tmp/key.pem",
+                "./jbang " + alias + " --cafile /tmp/cert.pem --port " + PORT);
     }
 
     /**
@@ -81,11 +109,13 @@ public final class Reproduce {
             if (event.kind() == Kind.DATAGRAM && fromLearner) {
                 return Optional.of(udpClient(alias, ""));
             }
+            boolean local = event.fromAddress().startsWith("/") || event.toAddress().startsWith("/"); // a socket file's path
             if (event.kind() == Kind.CONNECT && toLearner) {
-                return Optional.of(tls ? tlsServer(alias) : tcpServer(alias, firstWrite(exchange)));
+                return Optional.of(local ? localServer(alias, firstWrite(exchange))
+                        : tls ? tlsServer(alias) : tcpServer(alias, firstWrite(exchange)));
             }
             if (event.kind() == Kind.CONNECT && fromLearner) {
-                return Optional.of(tcpClient(alias, ""));
+                return Optional.of(local ? localClient(alias) : tls ? tlsClient(alias) : tcpClient(alias, ""));
             }
         }
         return Optional.empty();
