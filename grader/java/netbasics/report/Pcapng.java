@@ -237,6 +237,10 @@ public final class Pcapng {
             if (sum == 0) {
                 bytes[6] = bytes[7] = (byte) 0xff; // 0 means "no checksum" in UDP
             }
+        } else if (from.address().length == 16) {
+            // Not every byte was kept, so no checksum can be computed; over IPv6 a UDP checksum is mandatory and 0 is
+            // illegal, so the field holds a stand-in that a reader, seeing the packet cut short, leaves unverified.
+            bytes[6] = bytes[7] = (byte) 0xff;
         }
         return bytes;
     }
