@@ -139,6 +139,10 @@ public final class GradingExtension implements ParameterResolver, BeforeEachCall
         if (thrown instanceof AssertionError) {
             return String.valueOf(thrown.getMessage());
         }
+        if ((thrown instanceof java.util.concurrent.CompletionException || thrown instanceof java.util.concurrent.ExecutionException)
+                && thrown.getCause() instanceof AssertionError failedCheck) {
+            return String.valueOf(failedCheck.getMessage()); // a check the test ran on a thread of its own, joined
+        }
         return "Your code threw " + thrown + learnerFrames(thrown, script);
     }
 
