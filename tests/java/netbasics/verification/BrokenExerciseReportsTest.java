@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import netbasics.grader.Engine;
@@ -22,6 +24,7 @@ import netbasics.grading.Outcome;
 import netbasics.grading.Workbook;
 import netbasics.report.Exchange;
 import netbasics.report.Exchange.Kind;
+import netbasics.report.TranscriptText;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -150,6 +153,44 @@ class BrokenExerciseReportsTest {
             assertThat(!datagrams || packets.stream().anyMatch(r -> r[0].contains(":udp"))).as("UDP packets in %s", file).isTrue();
             assertThat(!stream || packets.stream().anyMatch(r -> r[0].contains(":tcp"))).as("TCP packets in %s", file).isTrue();
         }
+    }
+
+    /**
+     * Each chapter text shows what its broken exercise prints: its "When a test fails" transcript is
+     * made of lines the grader printed for this very mistake (times, addresses and the bytes' text
+     * left aside, as they change from run to run), and it says where the diagram and the capture are.
+     */
+    @Test
+    void each_chapter_text_shows_the_conversation_its_broken_exercise_prints() throws IOException {
+        for (Mutant mutant : mutants) {
+            Path readme = HOME.resolve("chapters").resolve(mutant.chapter()).resolve("README.md");
+            String text = Files.readString(readme, StandardCharsets.UTF_8);
+            assertThat(text).as(readme.toString()).contains("### When a test fails").contains("./jbang workbook report")
+                    .contains("-Dworkbook.pcap=true").contains("target/grades/pcap/" + mutant.chapter() + "/");
+            Matcher block = Pattern.compile("```text\\n(" + Pattern.quote(TRANSCRIPT) + "\\n.*?)```", Pattern.DOTALL).matcher(text);
+            assertThat(block.find()).as("a transcript in %s", readme).isTrue();
+            List<String> shown = block.group(1).lines().skip(1).toList();
+            assertThat(shown).as("the transcript in %s", readme).isNotEmpty()
+                    .allSatisfy(line -> assertThat(line).as("a line as TranscriptText writes it").matches(LINE));
+            Set<String> printed = failed.get(mutant.chapter() + "/" + mutant.script()).stream()
+                    .flatMap(o -> TranscriptText.of(Exchange.fromJson(o.transcript()), 1_000, 1_000).lines().skip(1))
+                    .filter(line -> LINE.matcher(line).matches()).map(BrokenExerciseReportsTest::gist).collect(Collectors.toSet());
+            assertThat(shown.stream().map(BrokenExerciseReportsTest::gist).toList())
+                    .as("the lines of %s's transcript, each as %s printed one for %s", readme, mutant.script(), mutant).isSubsetOf(printed);
+        }
+    }
+
+    /** A transcript line: the time, who (→ whom), what. */
+    private static final Pattern LINE = Pattern.compile(" +\\d+\\.\\d ms  (\\S.*?\\S)  +(\\S+)(?: (\\S+))?.*");
+
+    /** Who spoke to whom, and the kind of what they said: "test client → your code: datagram", "your code → dns server: TLS ClientHello". */
+    private static String gist(String line) {
+        Matcher parts = LINE.matcher(line);
+        if (!parts.matches()) {
+            return line;
+        }
+        boolean twoWords = parts.group(2).equals("TLS") || parts.group(2).equals("holds");
+        return parts.group(1) + ": " + parts.group(2) + (twoWords && parts.group(3) != null ? " " + parts.group(3) : "");
     }
 
     /** The packets Pcapng makes of an exchange: a datagram each, three for a connect, a segment per 16 KB written or read, one per FIN or RST. */
