@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# What recording the conversation costs: grades one chapter's solutions with and without the
-# recorder, alternating, several times, and prints each run's Surefire test time and wall time.
-# A benchmark, not a test: the machine's load makes single runs noisy, so read the medians.
+# What recording the conversation costs: grades one chapter's solutions the way ./mvnw test -Pgrade
+# does (the engine, a sandboxed worker JVM per exercise), with recording on and off, alternating,
+# several times, and prints each run's grading time, then the medians and their ratio. Off means
+# NETBASICS_CONVERSATION=off in the environment, which the grading workers inherit: their fixtures
+# then record nothing (see Conversation). The solutions pass, so what is measured is the recording
+# itself, paid by every test; a failing test also pays for its JSON and its diagram, once.
+# A benchmark, not a test: the machine's load makes single runs noisy, so read the medians, and
+# the load printed with each run.
 #
 #   bench/conversation-overhead.sh [CHAPTER] [RUNS]      default 02-datagrams, 3 runs of each
 set -uo pipefail
@@ -9,31 +14,41 @@ cd "$(dirname "$0")/.."
 . tools/find-jdk.sh || exit 1
 chapter=${1:-02-datagrams}
 runs=${2:-3}
-tally=$(mktemp)
+times=$(mktemp)
+trap 'rm -f "$times"' EXIT
 ./mvnw -q -o test-compile || exit 1
 
-surefire_seconds() {
-  cat target/surefire-reports/TEST-*.xml 2>/dev/null | grep -o '<testsuite [^>]*>' | grep -o ' time="[0-9.,]*"' \
-    | tr -d ' time="' | tr ',' '.' | awk '{ s += $1 } END { printf "%.1f", s }'
+# The grading's own time: GradeTree's test in Surefire's report (the JVM's and Maven's start left out).
+grading_seconds() {
+  grep -o '<testsuite [^>]*>' target/surefire-reports/TEST-netbasics.grade.GradeTree.xml 2>/dev/null \
+    | grep -o ' time="[0-9.,]*"' | tr -d ' time="' | tr ',' '.'
 }
 
 grade() { # $1: on|off
-  local flags=()
-  [ "$1" = on ] && flags=(-Djunit.jupiter.extensions.autodetection.enabled=true -Dnetbasics.conversation.tally="$tally")
+  local env=()
+  [ "$1" = off ] && env=(NETBASICS_CONVERSATION=off)
   rm -rf target/surefire-reports
-  local start end
+  local start end seconds
   start=$(date +%s.%N)
-  ./mvnw -q -o test -Pgrade -Dworkbook.root=solutions -Dworkbook.chapter="$chapter" "${flags[@]}" > /dev/null 2>&1
+  env "${env[@]}" ./mvnw -q -o test -Pgrade -Dworkbook.root=solutions -Dworkbook.chapter="$chapter" > /dev/null 2>&1
   local status=$?
   end=$(date +%s.%N)
-  printf "%-4s  tests %6s s   wall %6.1f s   exit %d   load %s\n" "$1" "$(surefire_seconds)" "$(echo "$end - $start" | bc)" \
-    "$status" "$(cut -d' ' -f1 /proc/loadavg)"
+  seconds=$(grading_seconds)
+  printf "%-4s  grading %6s s   wall %6.1f s   exit %d   load %s\n" "$1" "${seconds:-?}" "$(echo "$end - $start" | bc)" \
+    "$status" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  [ "$status" -eq 0 ] && [ -n "$seconds" ] && echo "$1 $seconds" >> "$times"
 }
 
-echo "grading solutions/$chapter, recording off and on, alternating ($runs each)"
+echo "grading solutions/$chapter, recording off and on, alternating ($runs each), on $(nproc) cores"
 for _ in $(seq "$runs"); do
   grade off
   grade on
 done
-echo "recorded: $(wc -l < "$tally") tests, $(awk -F'\t' '{ e += $2; j += $3 } END { printf "%d events, %d bytes of JSON", e, j }' "$tally")"
-rm -f "$tally"
+median() { grep "^$1 " "$times" | cut -d' ' -f2 | sort -n | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+off=$(median off)
+on=$(median on)
+if [ -n "$off" ] && [ -n "$on" ]; then
+  echo "median grading time: off $off s, on $on s: recording costs $(echo "scale=1; ($on - $off) * 100 / $off" | bc) % ($(grep -c '^on ' "$times") + $(grep -c '^off ' "$times") runs that passed)"
+else
+  echo "no complete pair of runs to compare (a run failed: see its exit status above)"
+fi

@@ -68,13 +68,20 @@ public final class Conversation {
 
     private static volatile Recording current;
 
+    /**
+     * {@code NETBASICS_CONVERSATION=off} in the environment turns recording off in every JVM that
+     * inherits it, the grading workers included: then nothing is recorded and a failure carries no
+     * transcript. For measuring what recording costs (bench/conversation-overhead.sh), not for use.
+     */
+    private static final boolean OFF = "off".equals(System.getenv("NETBASICS_CONVERSATION"));
+
     private Conversation() {}
 
     // ---- the harness's side ------------------------------------------------------------------
 
     /** Starts recording a new test, forgetting anything recorded before. */
     public static void begin() {
-        current = new Recording();
+        current = OFF ? null : new Recording();
     }
 
     /** Stops recording and returns what this test's conversation was (empty when nothing was recorded). */
