@@ -52,8 +52,8 @@ public final class Reproduce {
 
     static String tcpServer(String alias, byte[] head, int length) {
         return of("./jbang " + alias + " --port " + PORT,
-                "python3 -c 'import socket; s = socket.create_connection((\"127.0.0.1\", " + PORT + ")); s.settimeout(2); s.sendall("
-                        + python(head, length) + "); print(s.recv(65536))'");
+                "python3 -c 'import socket; s = socket.create_connection((\"127.0.0.1\", " + PORT + ")); s.settimeout(2); "
+                        + (length == 0 ? "" : "s.sendall(" + python(head, length) + "); ") + "print(s.recv(65536))'");
     }
 
     /** A python3 TCP echo server (it prints every chunk it reads: how the stream was split), and the learner's client. */
