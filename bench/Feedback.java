@@ -101,7 +101,7 @@ public class Feedback {
             Files.writeString(file, "// saved again (" + run + ")\n", StandardOpenOption.APPEND);
             long saved = System.nanoTime();
             AtomicLong failedAt = new AtomicLong();
-            report = TreeGrading.grade(engine, copy, Set.of(first.chapter()), Set.of(first.script()), graded -> { },
+            report = TreeGrading.grade(engine, copy, Set.of(first.chapter()), Set.of(first.script()), false, graded -> { },
                     outcome -> {
                         if (outcome.status() == Outcome.Status.FAILED) {
                             failedAt.compareAndSet(0, System.nanoTime());

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 #
 # tools/classroom/test.sh: tries the GitHub Classroom workflow's two steps here, on a copy of this
-# repository standing in for a student's, with UdpEchoServer finished:
+# repository standing in for a student's, with UdpEchoServer finished and UdpEchoClient finished
+# but for one classic mistake (it decodes the whole receive buffer), whose failures must show
+# their conversations (the transcripts) in the log and on the job summary page:
 #   1. tools/classroom/grade.sh, with nothing in its environment but PATH (without any JDK 21 on
 #      it) and HOME, as autograding-command-grader would run it, plus the two files GitHub Actions
 #      provides (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY);
@@ -43,6 +45,11 @@ student=$scratch/student
   mkdir -p "$student/$(dirname "$file")" && cp -p "$file" "$student/$file"
 done)
 cp "$repo/solutions/02-datagrams/UdpEchoServer.java" "$student/chapters/02-datagrams/UdpEchoServer.java"
+# The mutant tests/mutants/02-datagrams/UdpEchoClient/decodes-whole-buffer, planted with sed.
+sed 's/new String(reply.getData(), reply.getOffset(), reply.getLength(), StandardCharsets.UTF_8)/new String(reply.getData(), StandardCharsets.UTF_8)/' \
+  "$repo/solutions/02-datagrams/UdpEchoClient.java" > "$student/chapters/02-datagrams/UdpEchoClient.java"
+check "the student's UdpEchoClient has its mistake" \
+  grep -qF 'return new String(reply.getData(), StandardCharsets.UTF_8);' "$student/chapters/02-datagrams/UdpEchoClient.java"
 
 # --- The workflow's shape, as the reporter's main.js reads it.
 workflow=$repo/.github/workflows/classroom.yml
@@ -81,13 +88,20 @@ check "the chapter's points agree with results.json" \
   jq -e --slurpfile g "$student/target/grades/results.json" \
   '([.tests[].score] | add) == ([$g[0].tests[] | select(.tags[0] == "02-datagrams") | .score] | add)
    and .max_score == ([$g[0].tests[] | select(.tags[0] == "02-datagrams") | .max_score] | add)' "$scratch/datagrams.json"
-check "the failing tests carry their messages and hints" \
-  jq -e '[.tests[] | select(.status == "fail") | .message] | length > 0 and all(startswith("Not done yet: TODO") and contains("Hint: "))' "$scratch/datagrams.json"
+check "the stubs' failing tests carry their messages and hints" \
+  jq -e '[.tests[] | select(.status == "fail" and (.name | startswith("UdpEchoClient ") | not)) | .message] | length > 0
+         and all(startswith("Not done yet: TODO") and contains("Hint: "))' "$scratch/datagrams.json"
+check "the broken UdpEchoClient's failures carry their messages, cut to fit where long (the whole is on the summary page)" \
+  jq -e '[.tests[] | select(.status == "fail" and (.name | startswith("UdpEchoClient "))) | .message] | length > 0
+         and all(length > 0)' "$scratch/datagrams.json"
 fits() { local name; name="$(tr '[:lower:]' '[:upper:]' <<< "$1")_RESULTS"; [ $(( ${#name} + 1 + $(value "$1" | wc -c) )) -le 131072 ]; }
 check "each chapter's result fits one environment variable (131,072 bytes with its name)" bash -c "$(declare -f fits value); out='$out'; fits datagrams && fits nowhere"
 check "a chapter the repository lacks is reported as an error, by name" \
   jq -e '.status == "error" and (.tests[0].message | test("99-nowhere"))' "$scratch/nowhere.json"
 check "the job summary holds the score table" grep -q "netbasics score" "$summary"
+check "the job summary shows the failing tests, the broken client's with their transcripts" \
+  bash -c "grep -q '<summary>02-datagrams/UdpEchoClient — ' '$summary' && grep -qF 'The conversation (time since the test began, who → whom, what):' '$summary' \
+           && grep -Eq 'your code → echo peer +datagram' '$summary'"
 
 # --- Step 2: report, with the outputs as the workflow hands them over.
 env -i PATH=/usr/bin:/bin HOME="$HOME" GITHUB_STEP_SUMMARY="$summary" \

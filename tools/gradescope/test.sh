@@ -7,9 +7,11 @@
 #      install), and warms the Maven cache; on a copy with a broken pom.xml it must fail and show
 #      the end of Maven's output; without a JDK it must pick the JDK package this distribution has;
 #   3. run_autograder grades a sample submission: the finished UdpEchoServer.java, uploaded as a
-#      loose file beside a file that is no exercise, an exercise in the wrong chapter folder and a
-#      test file of a whole repository; it must earn every point of UdpEchoServer and none
-#      elsewhere, and name every file it did not grade in results.json's Markdown output;
+#      loose file beside a file that is no exercise, an exercise in the wrong chapter folder, a
+#      test file of a whole repository and a UdpEchoClient.java with a classic mistake (it decodes
+#      the whole receive buffer); it must earn every point of UdpEchoServer and none beyond the
+#      broken client's, name every file it did not grade in results.json's Markdown output, and
+#      show each of the client's failures with its conversation (the transcript) in its output;
 #   4. run_autograder grades an empty submission: no points, and a message saying why.
 # Prints "N passed, N failed" and exits non-zero when a check fails.
 
@@ -67,15 +69,24 @@ printf 'public class Notes {}\n' > "$ag/submission/Notes.java"
 mkdir -p "$ag/submission/chapters/02-datagrams" "$ag/submission/tests/java"
 cp "$repo/solutions/03-streams/TcpEchoServer.java" "$ag/submission/chapters/02-datagrams/"
 printf 'class SomeTest {}\n' > "$ag/submission/tests/java/SomeTest.java"
+# The mutant tests/mutants/02-datagrams/UdpEchoClient/decodes-whole-buffer, planted with sed.
+sed 's/new String(reply.getData(), reply.getOffset(), reply.getLength(), StandardCharsets.UTF_8)/new String(reply.getData(), StandardCharsets.UTF_8)/' \
+  "$repo/solutions/02-datagrams/UdpEchoClient.java" > "$ag/submission/UdpEchoClient.java"
+check "the broken UdpEchoClient has its mistake" grep -qF 'return new String(reply.getData(), StandardCharsets.UTF_8);' "$ag/submission/UdpEchoClient.java"
 (cd "$ag" && AUTOGRADER_ROOT="$ag" ./run_autograder > "$scratch/run.log" 2>&1)
 json=$ag/results/results.json
 check "run_autograder wrote results.json" test -s "$json"
 check "UdpEchoServer earned every one of its points" \
   jq -e '[.tests[] | select(.tags[1] == "UdpEchoServer")] | length > 0 and all(.score == .max_score and .status == "passed")' "$json"
-check "the score is UdpEchoServer's points and nothing else" \
-  jq -e '.score == ([.tests[] | select(.tags[1] == "UdpEchoServer") | .max_score] | add)' "$json"
+check "the score is UdpEchoServer's points and the broken UdpEchoClient's, nothing else" \
+  jq -e '.score == ([.tests[] | select(.tags[1] == "UdpEchoServer" or .tags[1] == "UdpEchoClient") | .score] | add)' "$json"
 check "the exercises not submitted were graded as stubs, with no points" \
-  jq -e '[.tests[] | select(.tags[1] != "UdpEchoServer") | .score] | add // 0 | . == 0' "$json"
+  jq -e '[.tests[] | select(.tags[1] != "UdpEchoServer" and .tags[1] != "UdpEchoClient") | .score] | add // 0 | . == 0' "$json"
+check "the broken UdpEchoClient fails, and each of its failures shows the conversation: the transcript, with the echo peer" \
+  jq -e '[.tests[] | select(.tags[1] == "UdpEchoClient" and .status == "failed") | .output] | length > 0
+         and any(contains("The conversation (time since the test began, who → whom, what):\n")
+                 and test("your code → echo peer +datagram") and test("echo peer → your code +datagram"))' "$json"
+check "a test's output is preformatted text, so the transcript's columns stay put" jq -e '.test_output_format == "text"' "$json"
 check "the misplaced TcpEchoServer was not graded" \
   jq -e '[.tests[] | select(.tags[1] == "TcpEchoServer") | .score] | add == 0' "$json"
 check "output is Markdown, stdout hidden, deliberately" jq -e '.output_format == "md" and .stdout_visibility == "hidden"' "$json"

@@ -42,14 +42,38 @@ public final class Conversation {
     static final int MAX_EVENTS = 1_000;
     static final int MAX_BYTES = 128 * 1024;
     private static final int MAX_CLAIMS = 10_000;
+    /**
+     * How long an address stays its fixture's after the fixture gave it back: a peer may still be
+     * busy with what it sent (a proxy that accepts its connection late, say), and must not take it
+     * for the learner's. An ephemeral port comes round again far later than this.
+     */
+    private static final long GRACE_NANOS = 2_000_000_000L;
 
     public static final String UDP = "udp";
     public static final String TCP = "tcp";
 
-    /** Addresses fixtures speak from, and the lifeline each stands for; kept across tests while the fixture lives. */
-    private static final Map<String, String> CLAIMS = new ConcurrentHashMap<>();
+    /** An address's lifeline, and when its fixture gave it back (0 while it lives). */
+    private record Claim(String name, long releasedNanos) {
+        boolean live() {
+            return releasedNanos == 0;
+        }
+
+        boolean holds(long now) {
+            return live() || now - releasedNanos < GRACE_NANOS;
+        }
+    }
+
+    /** Addresses fixtures speak from, and the lifeline each stands for; kept across tests while the fixture lives, and a little after. */
+    private static final Map<String, Claim> CLAIMS = new ConcurrentHashMap<>();
 
     private static volatile Recording current;
+
+    /**
+     * {@code NETBASICS_CONVERSATION=off} in the environment turns recording off in every JVM that
+     * inherits it, the grading workers included: then nothing is recorded and a failure carries no
+     * transcript. For measuring what recording costs (bench/conversation-overhead.sh), not for use.
+     */
+    private static final boolean OFF = "off".equals(System.getenv("NETBASICS_CONVERSATION"));
 
     private Conversation() {}
 
@@ -57,7 +81,7 @@ public final class Conversation {
 
     /** Starts recording a new test, forgetting anything recorded before. */
     public static void begin() {
-        current = new Recording();
+        current = OFF ? null : new Recording();
     }
 
     /** Stops recording and returns what this test's conversation was (empty when nothing was recorded). */
@@ -91,29 +115,34 @@ public final class Conversation {
      */
     public static String claim(String name, SocketAddress address) {
         String key = key(address);
-        if (key.isEmpty() || CLAIMS.size() >= MAX_CLAIMS) {
+        if (key.isEmpty() || CLAIMS.size() >= MAX_CLAIMS && !forgetExpired()) {
             return name;
         }
+        Claim own = CLAIMS.get(key);
         String given = name;
-        for (int n = 2; CLAIMS.containsValue(given) && !given.equals(CLAIMS.get(key)); n++) {
+        for (int n = 2; taken(given) && !(own != null && own.live() && given.equals(own.name())); n++) {
             given = name + " " + n;
         }
-        CLAIMS.put(key, given);
+        CLAIMS.put(key, new Claim(given, 0));
         return given;
     }
 
     /** Claims {@code socket}'s local address under the name of the fixture that claimed {@code owner}. */
     public static void claimAs(SocketAddress owner, SocketAddress address) {
-        String name = CLAIMS.get(key(owner));
-        if (name != null && CLAIMS.size() < MAX_CLAIMS) {
-            CLAIMS.put(key(address), name);
+        Claim claim = CLAIMS.get(key(owner));
+        if (claim != null && claim.live() && (CLAIMS.size() < MAX_CLAIMS || forgetExpired())) {
+            CLAIMS.put(key(address), claim);
         }
     }
 
     /** Gives an address back when its fixture closes. */
     public static void release(SocketAddress address) {
         if (address != null) {
-            CLAIMS.remove(key(address));
+            long now = System.nanoTime();
+            CLAIMS.computeIfPresent(key(address), (key, claim) -> claim.live() ? new Claim(claim.name(), now == 0 ? 1 : now) : claim);
+            if (CLAIMS.size() > 512) {
+                forgetExpired();
+            }
         }
     }
 
@@ -133,7 +162,7 @@ public final class Conversation {
     /** A fixture received this: recorded when the learner's code (no fixture) sent it. */
     public static void received(Kind kind, String transport, SocketAddress from, SocketAddress to, byte[] bytes, int offset, int length, String note) {
         Recording now = current;
-        if (now != null && !CLAIMS.containsKey(key(from))) {
+        if (now != null && !claimed(key(from))) {
             now.add(kind, transport, from, to, bytes, offset, length, note);
         }
     }
@@ -188,8 +217,26 @@ public final class Conversation {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
     }
 
+    private static boolean claimed(String key) {
+        Claim claim = CLAIMS.get(key);
+        return claim != null && claim.holds(System.nanoTime());
+    }
+
+    /** Whether a live fixture goes by {@code name} already. */
+    private static boolean taken(String name) {
+        return CLAIMS.values().stream().anyMatch(c -> c.live() && c.name().equals(name));
+    }
+
+    /** Forgets the addresses given back longer ago than the grace; true when that made room. */
+    private static boolean forgetExpired() {
+        long now = System.nanoTime();
+        CLAIMS.values().removeIf(c -> !c.holds(now));
+        return CLAIMS.size() < MAX_CLAIMS;
+    }
+
     static String lifeline(String key) {
-        return CLAIMS.getOrDefault(key, Exchange.LEARNER);
+        Claim claim = CLAIMS.get(key);
+        return claim != null && claim.holds(System.nanoTime()) ? claim.name() : Exchange.LEARNER;
     }
 
     /** One test's events, added to from any thread. */

@@ -1,7 +1,8 @@
 /**
- * The conversation of a graded test: what the fixtures (test clients, echo peers, the fault relay
- * and proxy, the TLS test client, the DNS test server) sent to and received from the learner's
- * code, recorded as it happens, so a failure can show it.
+ * The conversation of a graded test: what the fixtures (test clients over TCP, UDP and socket
+ * files, echo peers, the fault relay and proxy, the TLS test client and servers, the STARTTLS
+ * server, the DNS test server, the silent port) sent to and received from the learner's code,
+ * recorded as it happens, so a failure can show it.
  *
  * <ul>
  *   <li>{@link netbasics.conversation.Conversation}: the per-test recorder. The harness calls

@@ -27,18 +27,23 @@ public final class TreeGrading {
      * all); {@code graded} is told each exercise's outcomes as soon as they are known.
      */
     public static GradeReport grade(Engine engine, Path root, Set<String> chapters, Set<String> scripts, Consumer<List<Outcome>> graded) {
-        return grade(engine, root, chapters, scripts, graded, outcome -> { });
+        return grade(engine, root, chapters, scripts, false, graded, outcome -> { });
     }
 
-    /** Like {@link #grade(Engine, Path, Set, Set, Consumer)}; {@code asFinished} is told each test's outcome as soon as it is known. */
-    public static GradeReport grade(Engine engine, Path root, Set<String> chapters, Set<String> scripts, Consumer<List<Outcome>> graded,
-            Consumer<Outcome> asFinished) {
+    /**
+     * Like {@link #grade(Engine, Path, Set, Set, Consumer)}; with {@code untilFirstFailure}, each
+     * exercise stops at its first failing test, and the tests after it fail as not run (a cheap
+     * run for checks that need a failure, not a score). {@code asFinished} is told each test's
+     * outcome as soon as it is known.
+     */
+    public static GradeReport grade(Engine engine, Path root, Set<String> chapters, Set<String> scripts, boolean untilFirstFailure,
+                                    Consumer<List<Outcome>> graded, Consumer<Outcome> asFinished) {
         long started = System.nanoTime();
         List<CompletableFuture<List<Outcome>>> pending = new ArrayList<>();
         for (var exercise : engine.catalog().byExercise().entrySet()) {
             Catalog.Test first = exercise.getValue().get(0);
             if ((chapters.isEmpty() || chapters.contains(first.chapter())) && (scripts.isEmpty() || scripts.contains(first.script()))) {
-                pending.add(engine.submit(root, first.chapter(), first.script(), false, false, asFinished).whenComplete((outcomes, failure) -> {
+                pending.add(engine.submit(root, first.chapter(), first.script(), untilFirstFailure, false, asFinished).whenComplete((outcomes, failure) -> {
                     if (outcomes != null) {
                         graded.accept(outcomes);
                     }
@@ -59,8 +64,13 @@ public final class TreeGrading {
      * The trusted side calls this once its workers are gone, so no graded code can write after it.
      */
     public static Path writeReports(GradeReport report, Path folder) {
+        return writeReports(report, folder, Boolean.getBoolean(PCAP));
+    }
+
+    /** Like {@link #writeReports(GradeReport, Path)}, writing the pcapng files when {@code pcap} says so. */
+    public static Path writeReports(GradeReport report, Path folder, boolean pcap) {
         report.writeTo(folder);
-        if (Boolean.getBoolean(PCAP)) {
+        if (pcap) {
             Pcapng.writeAll(folder.resolve("pcap"), report.outcomes());
         }
         return HtmlReport.write(folder, report.tree(), report.outcomes());

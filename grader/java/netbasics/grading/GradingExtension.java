@@ -115,10 +115,22 @@ public final class GradingExtension implements ParameterResolver, BeforeEachCall
         Exchange soFar = Conversation.snapshot();
         String conversation = soFar.events().isEmpty() ? "" : "\n\n" + TranscriptText.of(soFar)
                 + Reproduce.guess(soFar, script).map(line -> "\n" + line).orElse("");
-        AssertionError taught = new AssertionError(explain(thrown, script, pulledIn) + conversation
+        AssertionError taught = new AssertionError(bounded(explain(thrown, script, pulledIn)) + conversation
                 + (hint.isBlank() ? "" : "\n\nHint: " + hint), thrown);
         taught.setStackTrace(new StackTraceElement[0]);
         throw taught;
+    }
+
+    /**
+     * The longest explanation kept: what follows it (the conversation, the reproduce line, the hint)
+     * must survive the grader's bound on a message, however much an assertion printed (a string of
+     * 65,000 characters compared whole, say).
+     */
+    static final int MAX_EXPLANATION = 2_500;
+
+    static String bounded(String explanation) {
+        return explanation.length() <= MAX_EXPLANATION ? explanation : explanation.substring(0, MAX_EXPLANATION)
+                + "\n[… " + (explanation.length() - MAX_EXPLANATION) + " more characters of this message not kept]";
     }
 
     /** The learner-facing story of a failure. */
@@ -144,6 +156,10 @@ public final class GradingExtension implements ParameterResolver, BeforeEachCall
         }
         if (thrown instanceof AssertionError) {
             return String.valueOf(thrown.getMessage());
+        }
+        if ((thrown instanceof java.util.concurrent.CompletionException || thrown instanceof java.util.concurrent.ExecutionException)
+                && thrown.getCause() instanceof AssertionError failedCheck) {
+            return String.valueOf(failedCheck.getMessage()); // a check the test ran on a thread of its own, joined
         }
         return "Your code threw " + thrown + learnerFrames(thrown, script);
     }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import netbasics.grading.Outcome;
@@ -25,6 +26,10 @@ import netbasics.grading.Outcome;
  * <p>What is no packet (a relay's loss, delay or reordering, a timeout, a TLS step, a decoded DNS
  * message) becomes a packet comment, on the packet it concerns. Bytes an event did not keep are
  * left out of the capture as a short capture would: the packet keeps its real length.
+ *
+ * <p>A Unix-domain stream has no IP packets, and pcapng no link type for one, so it is drawn as
+ * TCP between stand-in addresses, 127.1.0.1, 127.1.0.2… (one per socket file or unnamed end, in
+ * the order they appear), each explained by a comment on the first packet it takes part in.
  */
 public final class Pcapng {
 
@@ -65,9 +70,14 @@ public final class Pcapng {
         List<Packet> packets = new ArrayList<>();
         List<String> pending = new ArrayList<>();
         Map<String, long[]> connections = new HashMap<>();
+        Map<String, Endpoint> standIns = new LinkedHashMap<>();
         for (Exchange.Event event : exchange.events()) {
             String said = TranscriptText.line(event, 0).strip();
-            List<Packet> made = packets(event, connections);
+            int explained = standIns.size();
+            List<Packet> made = packets(event, connections, standIns);
+            if (!made.isEmpty()) {
+                standIns.values().stream().skip(explained).forEach(standIn -> made.get(0).comments().add(standIn.explained()));
+            }
             if (made.isEmpty()) {
                 // No packet of its own: say it on the packet it concerns, the one just before (or the next).
                 if (packets.isEmpty()) {
@@ -94,9 +104,9 @@ public final class Pcapng {
         return out.toByteArray();
     }
 
-    private static List<Packet> packets(Exchange.Event event, Map<String, long[]> connections) {
-        Endpoint from = Endpoint.parse(event.fromAddress());
-        Endpoint to = Endpoint.parse(event.toAddress());
+    private static List<Packet> packets(Exchange.Event event, Map<String, long[]> connections, Map<String, Endpoint> standIns) {
+        Endpoint from = endpoint(event, event.fromAddress(), standIns);
+        Endpoint to = endpoint(event, event.toAddress(), standIns);
         if (from == null || to == null || from.address().length != to.address().length) {
             return List.of();
         }
@@ -144,8 +154,29 @@ public final class Pcapng {
         return out;
     }
 
+    /** Most Unix-domain stand-ins a capture gives out (127.1.0.1 to 127.1.0.250). */
+    private static final int MOST_STAND_INS = 250;
+
+    /** The endpoint of an IP address, or the stand-in of a Unix-domain one on a stream (null for neither). */
+    private static Endpoint endpoint(Exchange.Event event, String text, Map<String, Endpoint> standIns) {
+        Endpoint ip = Endpoint.parse(text);
+        if (ip != null || text.isBlank() || !event.transport().equals("tcp")
+                || (!standIns.containsKey(text) && standIns.size() >= MOST_STAND_INS)) {
+            return ip;
+        }
+        return standIns.computeIfAbsent(text, path -> new Endpoint(new byte[] {127, 1, 0, (byte) (standIns.size() + 1)},
+                49_152 + standIns.size(), path));
+    }
+
     /** An address and port, from {@code 127.0.0.1:9000} or {@code [::1]:9000}. */
     private record Endpoint(byte[] address, int port, String text) {
+
+        /** What a stand-in stands for, said on the first packet it takes part in. */
+        String explained() {
+            return (address[0] & 0xff) + "." + (address[1] & 0xff) + "." + (address[2] & 0xff) + "." + (address[3] & 0xff) + ":" + port
+                    + " stands for the Unix-domain socket " + text + " (no IP here: the stream is drawn as TCP, which pcapng can carry)";
+        }
+
         static Endpoint parse(String text) {
             int colon = text.lastIndexOf(':');
             if (colon <= 0) {
@@ -206,6 +237,10 @@ public final class Pcapng {
             if (sum == 0) {
                 bytes[6] = bytes[7] = (byte) 0xff; // 0 means "no checksum" in UDP
             }
+        } else if (from.address().length == 16) {
+            // Not every byte was kept, so no checksum can be computed; over IPv6 a UDP checksum is mandatory and 0 is
+            // illegal, so the field holds a stand-in that a reader, seeing the packet cut short, leaves unverified.
+            bytes[6] = bytes[7] = (byte) 0xff;
         }
         return bytes;
     }

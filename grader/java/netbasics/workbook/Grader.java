@@ -66,7 +66,7 @@ final class Grader {
         Map<Task, String> keys = new LinkedHashMap<>();
         tasks.forEach(task -> keys.put(task, last.key(task)));  // the file as it was when grading began
         var progress = new Progress(terminal, tasks.size());
-        GradeReport graded = TreeGrading.grade(engine(), root, chapters, scripts, progress::graded, asFinished);
+        GradeReport graded = TreeGrading.grade(engine(), root, chapters, scripts, false, progress::graded, asFinished);
         progress.finish();
         List<Outcome> outcomes = graded.outcomes().stream()
                 .filter(o -> tasks.stream().anyMatch(t -> t.id().equals(o.exercise())))

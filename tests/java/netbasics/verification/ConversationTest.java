@@ -20,10 +20,14 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import netbasics.conversation.Conversation;
 import netbasics.conversation.Diff;
 import netbasics.conversation.Reproduce;
+import netbasics.fixtures.ChannelEchoPeer;
+import netbasics.fixtures.ChannelTestClient;
 import netbasics.fixtures.FaultyTcpProxy;
 import netbasics.fixtures.FaultyTcpProxy.Faults;
 import netbasics.fixtures.FaultyUdpRelay;
 import netbasics.fixtures.Loopback;
+import netbasics.fixtures.SilentTcpPort;
+import netbasics.fixtures.SocketDirectory;
 import netbasics.fixtures.TcpTestClient;
 import netbasics.fixtures.UdpTestClient;
 import netbasics.grading.Outcome;
@@ -154,9 +158,109 @@ class ConversationTest {
         Exchange exchange = Conversation.end();
         assertThat(exchange.events()).extracting(Exchange.Event::kind).startsWith(Kind.CONNECT, Kind.TLS, Kind.TLS);
         String text = TranscriptText.of(exchange);
-        assertThat(text).contains("tls test client → your code").contains("TLS ClientHello for localhost")
-                .contains("TLS handshake failed:");
+        // Both ends are fixtures here, and each records its own side: the client its ClientHello and its refusal.
+        assertThat(text).contains("tls test client → tls test server  TLS ClientHello for localhost")
+                .contains("tls test client → tls test server  TLS handshake failed: (certificate_unknown) No subject alternative DNS name");
         assertWellFormedXml(SequenceDiagram.svg(exchange));
+    }
+
+    @Test
+    void a_unix_domain_stream_is_recorded_under_stand_ins_and_captured_as_tcp() throws Exception {
+        try (var directory = SocketDirectory.create()) {
+            var path = java.net.UnixDomainSocketAddress.of(directory.resolve("echo.sock"));
+            Conversation.begin();
+            // A learner's server that echoes only its first read, over a socket file.
+            try (var listener = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX).bind(path)) {
+                Thread.ofPlatform().daemon().start(() -> {
+                    try (var connection = listener.accept()) {
+                        ByteBuffer buffer = ByteBuffer.allocate(1024);
+                        connection.read(buffer);
+                        connection.write(buffer.flip());
+                        connection.shutdownOutput();
+                    } catch (IOException closed) {
+                        // the test is over
+                    }
+                });
+                try (var client = ChannelTestClient.connect(path)) {
+                    client.send(utf8("first"), WITHIN);
+                    client.receive(5, WITHIN);
+                    assertThat(client.awaitEndOfStream(WITHIN)).isTrue();
+                }
+            }
+            // And a learner's client talking to the echo peer over a socket file of its own.
+            var peerPath = java.net.UnixDomainSocketAddress.of(directory.resolve("peer.sock"));
+            try (var peer = ChannelEchoPeer.on(peerPath); var learner = java.nio.channels.SocketChannel.open(peerPath)) {
+                learner.write(ByteBuffer.wrap(utf8("hi peer")));
+                learner.shutdownOutput();
+                ByteBuffer echo = ByteBuffer.allocate(16);
+                while (learner.read(echo) != -1) {
+                    // until the peer ends its side
+                }
+            }
+            Exchange exchange = Conversation.end();
+            String text = TranscriptText.of(exchange);
+            assertThat(text).contains("test client → your code  connect").contains("test client → your code  wrote 5 bytes \"first\"")
+                    .contains("your code → test client  sent 5 bytes \"first\"").contains("your code → test client  FIN")
+                    .contains("your code → echo peer    sent 7 bytes \"hi peer\"").contains("echo peer → your code    wrote 7 bytes");
+            assertThat(exchange.events()).allSatisfy(e -> assertThat(e.fromAddress()).startsWith(directory.path().toString()));
+            // The capture draws both streams as TCP between stand-ins, and says what they stand for.
+            String capture = new String(Pcapng.bytes(exchange), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(capture).contains("127.1.0.1:49152 stands for the Unix-domain socket ").contains(directory.path().toString());
+        }
+    }
+
+    @Test
+    void the_tls_servers_record_their_side_of_the_handshake_the_alert_and_the_plain_text_after_a_refusal() throws Exception {
+        var pki = netbasics.fixtures.tls.TestPki.get();
+        Conversation.begin();
+        try (var server = netbasics.fixtures.tls.TlsTestServer.start(pki.localhost())) {
+            // A learner's client that trusts the test root: a handshake, an echo.
+            var context = netbasics.fixtures.tls.ReferenceContexts.client();
+            try (var learner = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket("localhost", server.address().getPort())) {
+                learner.getOutputStream().write(utf8("over TLS"));
+                learner.getInputStream().readNBytes(8);
+            }
+            // One that trusts nothing the server shows: it refuses the handshake with an alert.
+            try (var refusing = (javax.net.ssl.SSLSocket) javax.net.ssl.SSLContext.getDefault().getSocketFactory()
+                    .createSocket("localhost", server.address().getPort())) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(refusing::startHandshake).isInstanceOf(IOException.class);
+            }
+            server.connections().get(1).awaitEnd(WITHIN);
+        }
+        try (var refusing = netbasics.fixtures.tls.StartTlsTestServer.refusing();
+             var learner = new Socket(refusing.address().getAddress(), refusing.address().getPort())) {
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(learner.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            in.readLine();
+            learner.getOutputStream().write(utf8("STARTTLS\n"));
+            in.readLine();
+            learner.getOutputStream().write(utf8("secret"));
+            learner.shutdownOutput();
+            refusing.connections().get(0).awaitEnd(WITHIN);
+        }
+        String text = TranscriptText.of(Conversation.end());
+        assertThat(text).contains("your code → tls test server  connect").contains("your code → tls test server  TLS ClientHello without SNI")
+                .contains("tls test server → your code  TLS ServerHello TLSv1.3").contains("TLS handshake done: TLSv1.3")
+                .contains("sent 8 bytes \"over TLS\" (arrived in one read) — TLS application data, decrypted")
+                .contains("your code → tls test server  TLS alert certificate_unknown: the handshake was refused")
+                .contains("starttls server → your code  wrote 38 bytes \"220 netbasics echo, STARTTLS required\\n\"")
+                .contains("sent 9 bytes \"STARTTLS\\n\"").contains("wrote 22 bytes \"454 TLS not available\\n\"")
+                .contains("sent 6 bytes \"secret\"").contains("in plain text, after the refusal");
+    }
+
+    @Test
+    void the_silent_port_records_each_connection_attempt_it_never_answers() throws Exception {
+        Conversation.begin();
+        try (var silent = SilentTcpPort.open(); var learner = new Socket()) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(silent.watchable(),
+                    "this kernel's /proc/net/tcp does not list this network's sockets (a sandboxed kernel's may not), so no attempt can be seen");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> learner.connect(silent.address(), 300))
+                    .isInstanceOf(java.net.SocketTimeoutException.class);
+            Thread.sleep(100); // a watch's look at the table
+        }
+        String text = TranscriptText.of(Conversation.end());
+        assertThat(text).contains("silent port  listens with its queue full")
+                .contains("your code → silent port  SYN: a connection attempt, never answered")
+                .containsPattern("your code → silent port  waited — about \\d+ ms for its connect, then gave up");
     }
 
     @Test

@@ -110,10 +110,17 @@ record Mutant(String chapter, String script, String name, String mistake, List<E
      * pulls in with {@code //SOURCES} (such as cli/CommandLine.java); returns the tree's root.
      */
     Path plant(Path solutions, Path scratch) {
+        return plantInto(solutions, scratch.resolve(chapter).resolve(script).resolve(name));
+    }
+
+    /**
+     * Writes the mutated solution, and the files it pulls in, into the tree at {@code root}, beside
+     * whatever that tree holds already (other exercises' mutants, say); returns {@code root}.
+     */
+    Path plantInto(Path solutions, Path root) {
         try {
             Path solutionFile = solutions.resolve(chapter).resolve(script + ".java");
             String solution = Files.readString(solutionFile, StandardCharsets.UTF_8);
-            Path root = scratch.resolve(chapter).resolve(script).resolve(name);
             Path file = root.resolve(chapter).resolve(script + ".java");
             Files.createDirectories(file.getParent());
             Files.writeString(file, applyTo(solution), StandardCharsets.UTF_8);

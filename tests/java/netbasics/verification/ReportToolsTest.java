@@ -83,14 +83,9 @@ class ReportToolsTest {
 
     @Test
     void chromium_renders_the_report_with_its_table_tests_and_diagrams() throws Exception {
-        Optional<String> chromium = onPath("chromium", "chromium-browser", "google-chrome");
-        assumeInstalled(chromium, "no chromium on the PATH (Debian package chromium; .ci/run installs it)");
         Path report = HtmlReport.write(FOLDER, "broken/", outcomes).toAbsolutePath();
-        Path profile = Files.createTempDirectory("netbasics-chromium");
-
-        String dom = run(List.of(chromium.get(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--user-data-dir=" + profile.resolve("dom"), "--dump-dom", report.toUri().toString()));
+        Rendered rendered = render(report, 2400);
+        String dom = rendered.dom();
         assertThat(dom).contains("<table id=\"scores\"").contains("id=\"total\"").contains("1 / 5 points (20 %)");
         assertThat(count(dom, "<li class=\"test failed\"")).isEqualTo(2);
         assertThat(count(dom, "<li class=\"test passed\"")).isEqualTo(1);
@@ -98,24 +93,54 @@ class ReportToolsTest {
         assertThat(dom).contains("class=\"event loss\"").contains("class=\"event write\"").contains("class=\"event fin\"")
                 .contains("class=\"hint\"").contains("^^ first difference");
 
-        Path screenshot = FOLDER.resolve("report.png").toAbsolutePath();
-        Files.deleteIfExists(screenshot);
-        run(List.of(chromium.get(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--hide-scrollbars", "--window-size=1280,2400", "--user-data-dir=" + profile.resolve("shot"),
-                "--screenshot=" + screenshot, report.toUri().toString()));
-        BufferedImage image = ImageIO.read(screenshot.toFile());
-        assertThat(image).as("a PNG screenshot at " + screenshot).isNotNull();
-        assertThat(image.getWidth()).isEqualTo(1280);
+        BufferedImage image = rendered.screenshot();
         // The loss is drawn in the diagram's red, the stream's segments in its green: the SVG was painted, not just parsed.
         assertThat(pixelsNear(image, 0xc0392b)).as("red pixels of the lost datagram").isGreaterThan(20);
         assertThat(pixelsNear(image, 0x2d7d46)).as("green pixels of the stream segments").isGreaterThan(20);
     }
 
-    @Test
-    void tshark_reads_the_capture_back_packet_by_packet() throws Exception {
+    /** What headless Chromium made of a page: the DOM it built, and a screenshot of its top. */
+    record Rendered(String dom, BufferedImage screenshot, Path screenshotFile) {}
+
+    /**
+     * Renders {@code report} in headless Chromium (skipping, or in CI failing, where there is none):
+     * the DOM it built, and a screenshot 1280 pixels wide and {@code height} high, next to the page
+     * (never kept in the repository: target/ only).
+     */
+    static Rendered render(Path report, int height) throws Exception {
+        Optional<String> chromium = onPath("chromium", "chromium-browser", "google-chrome");
+        assumeInstalled(chromium, "no chromium on the PATH (Debian package chromium; .ci/run installs it)");
+        Path page = report.toAbsolutePath();
+        Path profile = Files.createTempDirectory("netbasics-chromium");
+        List<String> headless = List.of(chromium.get(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage");
+
+        List<String> dump = new ArrayList<>(headless);
+        dump.addAll(List.of("--user-data-dir=" + profile.resolve("dom"), "--dump-dom", page.toUri().toString()));
+        String dom = run(dump);
+
+        Path screenshot = page.resolveSibling(page.getFileName().toString().replaceFirst("\\.html$", "") + ".png");
+        Files.deleteIfExists(screenshot);
+        List<String> shoot = new ArrayList<>(headless);
+        shoot.addAll(List.of("--hide-scrollbars", "--window-size=1280," + height, "--user-data-dir=" + profile.resolve("shot"),
+                "--screenshot=" + screenshot, page.toUri().toString()));
+        run(shoot);
+        BufferedImage image = ImageIO.read(screenshot.toFile());
+        assertThat(image).as("a PNG screenshot at " + screenshot).isNotNull();
+        assertThat(image.getWidth()).isEqualTo(1280);
+        return new Rendered(dom, image, screenshot);
+    }
+
+    /** The tshark on the PATH (skipping, or in CI failing, where there is none). */
+    static String tshark() {
         Optional<String> tshark = onPath("tshark");
         assumeInstalled(tshark, "no tshark on the PATH (Debian package tshark; .ci/run installs it)");
+        return tshark.get();
+    }
+
+    @Test
+    void tshark_reads_the_capture_back_packet_by_packet() throws Exception {
+        Optional<String> tshark = Optional.of(tshark());
         List<Path> files = Pcapng.writeAll(FOLDER.resolve("pcap"), outcomes);
         assertThat(files).hasSize(2);
 
@@ -151,8 +176,7 @@ class ReportToolsTest {
 
     @Test
     void tshark_reads_an_ipv6_stream_with_its_reset() throws Exception {
-        Optional<String> tshark = onPath("tshark");
-        assumeInstalled(tshark, "no tshark on the PATH (Debian package tshark; .ci/run installs it)");
+        Optional<String> tshark = Optional.of(tshark());
         String client = "[::1]:40000";
         String server = "[::1]:8881";
         var exchange = new netbasics.report.Exchange(0, List.of("test client", netbasics.report.Exchange.LEARNER), List.of(
@@ -179,7 +203,8 @@ class ReportToolsTest {
         return new netbasics.report.Exchange.Event(micros, kind, from, to, fromAddress, toAddress, "tcp", bytes.length, bytes, null, "");
     }
 
-    private static List<String[]> fields(String tshark, Path file, String... fields) throws Exception {
+    /** Each packet of {@code file} as tshark dissects it (checksums verified): the {@code fields} asked for, in order. */
+    static List<String[]> fields(String tshark, Path file, String... fields) throws Exception {
         List<String> command = new ArrayList<>(List.of(tshark, "-r", file.toString(), "-o", "udp.check_checksum:TRUE",
                 "-o", "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE", "-T", "fields", "-E", "separator=\t"));
         for (String field : fields) {
@@ -189,7 +214,7 @@ class ReportToolsTest {
         return run(command).lines().filter(l -> !l.isBlank()).map(l -> l.split("\t", -1)).toList();
     }
 
-    private static String run(List<String> command) throws IOException, InterruptedException {
+    static String run(List<String> command) throws IOException, InterruptedException {
         Path out = Files.createTempFile("netbasics-tool", ".out");
         var process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         if (!process.waitFor(90, TimeUnit.SECONDS)) {
@@ -222,7 +247,7 @@ class ReportToolsTest {
         return Optional.empty();
     }
 
-    private static int count(String text, String part) {
+    static int count(String text, String part) {
         int n = 0;
         for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
             n++;
@@ -230,7 +255,7 @@ class ReportToolsTest {
         return n;
     }
 
-    private static int pixelsNear(BufferedImage image, int rgb) {
+    static int pixelsNear(BufferedImage image, int rgb) {
         int n = 0;
         for (int y = 0; y < image.getHeight(); y++) {
             for (int x = 0; x < image.getWidth(); x++) {

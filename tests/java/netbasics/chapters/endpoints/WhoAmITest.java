@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import netbasics.conversation.Conversation;
 import netbasics.fixtures.Loopback;
+import netbasics.fixtures.RecordedSocket;
 import netbasics.grading.Contract;
 import netbasics.grading.CurrentTest;
 import netbasics.grading.Exercise;
@@ -22,6 +24,7 @@ import netbasics.grading.Graded;
 import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import netbasics.grading.Serving;
+import netbasics.report.Exchange.Kind;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -115,6 +118,9 @@ public class WhoAmITest {
             client.setSoTimeout((int) STAYS_OPEN_FOR.toMillis());
             try {
                 int next = client.getInputStream().read();
+                if (next == -1) {
+                    Conversation.heard(client, Kind.FIN, "");
+                }
                 throw new AssertionError(next == -1
                         ? "After sending its line, the server closed the connection; it should wait for the client to hang up."
                         : "After its line, the server sent more: byte " + next + ".");
@@ -216,8 +222,7 @@ public class WhoAmITest {
         try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", "0")) {
             var serving = main.awaitLine(Pattern.compile("Serving at (127\\.0\\.0\\.1):(\\d+)"), Duration.ofSeconds(10));
             var address = new InetSocketAddress(serving.group(1), Integer.parseInt(serving.group(2)));
-            try (var client = new Socket()) {
-                client.connect(address, (int) REPLY_WITHIN.toMillis());
+            try (var client = RecordedSocket.open(address, (int) REPLY_WITHIN.toMillis())) {
                 // A JVM just started serves its first client slowly (classes to load), all the more on a busy machine.
                 expectFiveTuple(readLine(client, "A client of `" + main.commandLine() + "`", MAIN_REPLY_WITHIN), client,
                         "the line `" + main.commandLine() + "` sent");
@@ -261,9 +266,7 @@ public class WhoAmITest {
     }
 
     private static Socket connect(ServerSocket listener) throws IOException {
-        var client = new Socket();
-        client.connect(listener.getLocalSocketAddress(), (int) REPLY_WITHIN.toMillis());
-        return client;
+        return RecordedSocket.open(listener.getLocalSocketAddress(), (int) REPLY_WITHIN.toMillis());
     }
 
     private static String readLine(Socket client) throws IOException {
@@ -292,14 +295,20 @@ public class WhoAmITest {
             }
             if (next == '\n') {
                 String text = line.toString(StandardCharsets.UTF_8);
+                line.write(next);
+                recordRead(client, line, "one line, read a byte at a time");
                 return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
             }
             if (next == -1) {
+                recordRead(client, line, "the start of a line");
+                Conversation.heard(client, Kind.FIN, "");
                 throw new AssertionError(who + " at " + client.getLocalSocketAddress() + " was hung up on before a whole line came"
                         + (line.size() == 0 ? "." : "; it got only " + quoted(line.toString(StandardCharsets.UTF_8)) + "."));
             }
             line.write(next);
         }
+        recordRead(client, line, "the start of a line");
+        Conversation.note(Kind.TIMEOUT, client.getLocalSocketAddress(), null, within.toMillis() + " ms for a whole line");
         throw new AssertionError(who + " at " + client.getLocalSocketAddress() + " connected to " + client.getRemoteSocketAddress()
                 + " and got no whole line within " + within.toMillis() + " ms"
                 + (line.size() == 0 ? "." : "; it got only " + quoted(line.toString(StandardCharsets.UTF_8)) + " and no \\n."));
@@ -312,6 +321,7 @@ public class WhoAmITest {
         while (System.nanoTime() < deadline) {
             try {
                 if (client.getInputStream().read() == -1) {
+                    Conversation.heard(client, Kind.FIN, "");
                     return true;
                 }
             } catch (SocketTimeoutException notYet) {
@@ -319,6 +329,14 @@ public class WhoAmITest {
             }
         }
         return false;
+    }
+
+    /** What the test read of a line, recorded as one read (it reads a byte at a time, so as not to read past the line). */
+    private static void recordRead(Socket client, ByteArrayOutputStream bytes, String how) {
+        if (bytes.size() > 0) {
+            Conversation.received(Kind.READ, Conversation.TCP, client.getRemoteSocketAddress(), client.getLocalSocketAddress(),
+                    bytes.toByteArray(), 0, bytes.size(), how);
+        }
     }
 
     /** An address literal from the line: a dotted quad, or IPv6 in brackets, which getByName never looks up. */
