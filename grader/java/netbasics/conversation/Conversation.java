@@ -65,6 +65,8 @@ public final class Conversation {
 
     /** Addresses fixtures speak from, and the lifeline each stands for; kept across tests while the fixture lives, and a little after. */
     private static final Map<String, Claim> CLAIMS = new ConcurrentHashMap<>();
+    /** How many live addresses go by each name: so that naming the thousandth test client costs no scan of the others. */
+    private static final Map<String, Integer> LIVE_NAMES = new ConcurrentHashMap<>();
 
     private static volatile Recording current;
 
@@ -123,7 +125,7 @@ public final class Conversation {
         for (int n = 2; taken(given) && !(own != null && own.live() && given.equals(own.name())); n++) {
             given = name + " " + n;
         }
-        CLAIMS.put(key, new Claim(given, 0));
+        replace(key, new Claim(given, 0));
         return given;
     }
 
@@ -131,7 +133,7 @@ public final class Conversation {
     public static void claimAs(SocketAddress owner, SocketAddress address) {
         Claim claim = CLAIMS.get(key(owner));
         if (claim != null && claim.live() && (CLAIMS.size() < MAX_CLAIMS || forgetExpired())) {
-            CLAIMS.put(key(address), claim);
+            replace(key(address), claim);
         }
     }
 
@@ -139,7 +141,13 @@ public final class Conversation {
     public static void release(SocketAddress address) {
         if (address != null) {
             long now = System.nanoTime();
-            CLAIMS.computeIfPresent(key(address), (key, claim) -> claim.live() ? new Claim(claim.name(), now == 0 ? 1 : now) : claim);
+            CLAIMS.computeIfPresent(key(address), (key, claim) -> {
+                if (!claim.live()) {
+                    return claim;
+                }
+                forget(claim.name());
+                return new Claim(claim.name(), now == 0 ? 1 : now);
+            });
             if (CLAIMS.size() > 512) {
                 forgetExpired();
             }
@@ -224,7 +232,20 @@ public final class Conversation {
 
     /** Whether a live fixture goes by {@code name} already. */
     private static boolean taken(String name) {
-        return CLAIMS.values().stream().anyMatch(c -> c.live() && c.name().equals(name));
+        return LIVE_NAMES.getOrDefault(name, 0) > 0;
+    }
+
+    /** Puts {@code claim} at {@code key}, keeping the count of live names. */
+    private static void replace(String key, Claim claim) {
+        LIVE_NAMES.merge(claim.name(), 1, Integer::sum);
+        Claim before = CLAIMS.put(key, claim);
+        if (before != null && before.live()) {
+            forget(before.name());
+        }
+    }
+
+    private static void forget(String name) {
+        LIVE_NAMES.computeIfPresent(name, (n, count) -> count <= 1 ? null : count - 1);
     }
 
     /** Forgets the addresses given back longer ago than the grace; true when that made room. */
