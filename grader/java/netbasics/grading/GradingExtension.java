@@ -8,6 +8,7 @@ import netbasics.report.TranscriptText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.Optional;
@@ -62,6 +63,7 @@ public final class GradingExtension implements ParameterResolver, BeforeEachCall
         JdkWarmUp.once();
         CurrentTest.end();
         Conversation.begin();
+        Opened.clear();
         context.getStore(LEAKS).put("descriptors", OpenDescriptors.snapshot());
     }
 
@@ -69,10 +71,19 @@ public final class GradingExtension implements ParameterResolver, BeforeEachCall
      * Ends what the test started and, when it passed, checks that nothing the code under test
      * opened is still open: a socket, a listener, a channel, a selector or a file left open fails
      * the test that left it, naming it. What the test handed to the code is the test's to close
-     * (it has, by now); what the code opened is the code's.
+     * (it has, by now); what the code opened is the code's. What it opened is held until then
+     * ({@link Opened}), so the garbage collector cannot close a leaked socket before the check.
      */
     @Override
     public void afterEach(ExtensionContext context) {
+        try {
+            endAndCheckNothingLeftOpen(context);
+        } finally {
+            Opened.clear();
+        }
+    }
+
+    private void endAndCheckNothingLeftOpen(ExtensionContext context) {
         CurrentTest.end();
         Exchange exchange = Conversation.end();
         lastTranscript = context.getExecutionException().isPresent() && !exchange.events().isEmpty() ? exchange.toJson() : "";
@@ -91,6 +102,10 @@ public final class GradingExtension implements ParameterResolver, BeforeEachCall
             String script = exerciseOf(context).script();
             String what = left.values().stream().map(OpenDescriptors::describe).distinct().limit(5)
                     .collect(Collectors.joining("\n    ", "    ", ""));
+            List<String> where = Opened.stillOpen(5);
+            if (!where.isEmpty()) {
+                what += "\nOpened by your code and not closed:\n    " + String.join("\n    ", where);
+            }
             AssertionError leak = new AssertionError("The test passed, but " + script + " left open what it opened ("
                     + left.size() + " still open " + CLOSING.toMillis() + " ms after the test ended):\n" + what
                     + "\nClose every socket, channel, selector and file you open, on every path, the failing ones too:"

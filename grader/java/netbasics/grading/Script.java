@@ -2,8 +2,6 @@ package netbasics.grading;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.net.MalformedURLException;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -140,10 +138,10 @@ public final class Script {
         }
         Class<?> type;
         try {
-            // The parent is the platform loader: a script sees the JDK and nothing of the test classpath.
-            var loader = new URLClassLoader(name, new java.net.URL[] {classes.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
-            type = Class.forName(name, false, loader);
-        } catch (MalformedURLException | ClassNotFoundException e) {
+            // The parent is the platform loader: a script sees the JDK and nothing of the test classpath
+            // (but the grader's keeper of what it opens, see OpenedTracking).
+            type = Class.forName(name, false, OpenedTracking.loader(name, classes));
+        } catch (java.io.IOException | ClassNotFoundException e) {
             throw new AssertionError(Workbook.display(file) + " must declare the public class " + name
                     + " (a script's class is named like its file).", e);
         }

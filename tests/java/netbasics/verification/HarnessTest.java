@@ -65,6 +65,21 @@ class HarnessTest {
     }
 
     @Test
+    void a_socket_left_for_the_garbage_collector_is_still_a_leak_and_says_where_it_was_opened() throws IOException {
+        // The JDK closes a socket nothing refers to when the collector finds it: without the grader
+        // holding what graded code opens, this leak would go unseen in most runs.
+        Path tree = variant("leaks-to-the-collector", solution -> solution.replace(
+                "        byte[] buffer = new byte[MAX_DATAGRAM];\n",
+                "        byte[] buffer = new byte[MAX_DATAGRAM];\n        new DatagramSocket();\n        System.gc();\n"));
+        List<Outcome> outcomes = GradingRun.gradeOne(tree, UdpEchoServerTest.class, "echoes_a_datagram_to_its_sender");
+        assertThat(outcomes).singleElement().satisfies(o -> {
+            assertThat(o.status()).isEqualTo(Outcome.Status.FAILED);
+            assertThat(o.message()).contains("left open what it opened").contains("a UDP socket bound to")
+                    .containsPattern("a DatagramSocket opened at UdpEchoServer\\.java:\\d+, in serve");
+        });
+    }
+
+    @Test
     void a_stub_failure_says_not_done_and_gives_the_hint() {
         List<Outcome> outcomes = GradingRun.grade(Workbook.home().resolve("chapters"), Set.of(CHAPTER), Set.of(SCRIPT));
         assertThat(outcomes).isNotEmpty().allSatisfy(o -> assertThat(o.message()).startsWith("Not done yet: TODO").contains("\n\nHint: "));
