@@ -69,8 +69,9 @@ public final class GradingExtension implements ParameterResolver, BeforeEachCall
 
     /**
      * Ends what the test started and, when it passed, checks that nothing the code under test
-     * opened is still open: a socket, a listener, a channel, a selector or a file left open fails
-     * the test that left it, naming it. What the test handed to the code is the test's to close
+     * opened is still open, and nothing it started still running: a socket, a listener, a channel,
+     * a selector or a file left open, or a thread, an executor or a timer left running, fails the
+     * test that left it, naming it. What the test handed to the code is the test's to close
      * (it has, by now); what the code opened is the code's. What it opened is held until then
      * ({@link Opened}), so the garbage collector cannot close a leaked socket before the check.
      */
@@ -89,30 +90,43 @@ public final class GradingExtension implements ParameterResolver, BeforeEachCall
         lastTranscript = context.getExecutionException().isPresent() && !exchange.events().isEmpty() ? exchange.toJson() : "";
         @SuppressWarnings("unchecked")
         Map<Integer, String> before = context.getStore(LEAKS).get("descriptors", Map.class);
-        if (before == null || context.getExecutionException().isPresent() || !OpenDescriptors.supported()) {
+        if (before == null || context.getExecutionException().isPresent()) {
             return;
         }
         Map<Integer, String> left = OpenDescriptors.openedSince(before);
+        List<String> running = Opened.stillRunning(5);
         long deadline = System.nanoTime() + CLOSING.toNanos();
-        while (!left.isEmpty() && System.nanoTime() < deadline) {
+        while ((!left.isEmpty() || !running.isEmpty()) && System.nanoTime() < deadline) {
             LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
             left = OpenDescriptors.openedSince(before);
+            running = Opened.stillRunning(5);
         }
+        String script = exerciseOf(context).script();
         if (!left.isEmpty()) {
-            String script = exerciseOf(context).script();
             String what = left.values().stream().map(OpenDescriptors::describe).distinct().limit(5)
                     .collect(Collectors.joining("\n    ", "    ", ""));
             List<String> where = Opened.stillOpen(5);
             if (!where.isEmpty()) {
                 what += "\nOpened by your code and not closed:\n    " + String.join("\n    ", where);
             }
-            AssertionError leak = new AssertionError("The test passed, but " + script + " left open what it opened ("
-                    + left.size() + " still open " + CLOSING.toMillis() + " ms after the test ended):\n" + what
+            throw leak("The test passed, but " + script + " left open what it opened (" + left.size() + " still open "
+                    + CLOSING.toMillis() + " ms after the test ended):\n" + what
                     + "\nClose every socket, channel, selector and file you open, on every path, the failing ones too:"
                     + " try-with-resources does it. See \"Closing sockets\" in chapter 01.");
-            leak.setStackTrace(new StackTraceElement[0]);
-            throw leak;
         }
+        if (!running.isEmpty()) {
+            throw leak("The test passed, but " + script + " left running what it started (" + CLOSING.toMillis()
+                    + " ms after the test ended):\n    " + String.join("\n    ", running)
+                    + "\nA thread your code starts must end when its work is done; shut an executor down (try-with-resources"
+                    + " on an ExecutorService waits for its tasks), cancel a timer, and make a blocked thread's work end when"
+                    + " the call that started it returns.");
+        }
+    }
+
+    private static AssertionError leak(String message) {
+        AssertionError leak = new AssertionError(message);
+        leak.setStackTrace(new StackTraceElement[0]);
+        return leak;
     }
 
     @Override

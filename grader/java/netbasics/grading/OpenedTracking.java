@@ -18,7 +18,8 @@ import org.objectweb.asm.Type;
  * Loads a graded script's classes with a call to {@link Opened#keep} after every place that
  * creates, or is handed, something that may hold a socket, a channel, a selector or a file:
  * {@code new DatagramSocket(...)}, {@code accept()}, {@code SocketChannel.open()},
- * {@code factory.createSocket(...)}, {@code Files.newByteChannel(...)}. What the code does is
+ * {@code factory.createSocket(...)}, {@code Files.newByteChannel(...)}; and after every place that
+ * starts a thread, an executor or a timer. What the code does is
  * unchanged; the grader only holds on to what it opened until the test ends.
  */
 final class OpenedTracking {
@@ -29,7 +30,10 @@ final class OpenedTracking {
     private static final List<String> WATCHED = List.of("java/net/Socket", "java/net/ServerSocket", "java/net/DatagramSocket",
             "java/net/MulticastSocket", "javax/net/ssl/SSLSocket", "javax/net/ssl/SSLServerSocket", "java/nio/channels/",
             "java/io/FileInputStream", "java/io/FileOutputStream", "java/io/RandomAccessFile", "java/io/InputStream",
-            "java/io/OutputStream", "java/io/Closeable", "java/lang/AutoCloseable");
+            "java/io/OutputStream", "java/io/Closeable", "java/lang/AutoCloseable", "java/lang/Thread", "java/util/Timer",
+            "java/util/concurrent/ExecutorService", "java/util/concurrent/ScheduledExecutorService",
+            "java/util/concurrent/ThreadPoolExecutor", "java/util/concurrent/ScheduledThreadPoolExecutor",
+            "java/util/concurrent/ForkJoinPool");
 
     private OpenedTracking() {}
 

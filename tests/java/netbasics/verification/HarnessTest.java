@@ -80,6 +80,20 @@ class HarnessTest {
     }
 
     @Test
+    void a_thread_left_running_fails_the_test_that_started_it_and_says_where() throws IOException {
+        Path tree = variant("leaves-a-thread", solution -> solution.replace(
+                "        byte[] buffer = new byte[MAX_DATAGRAM];\n",
+                "        byte[] buffer = new byte[MAX_DATAGRAM];\n        Thread.ofVirtual().start(() -> {\n"
+                        + "            try { Thread.sleep(30_000); } catch (InterruptedException e) { }\n        });\n"));
+        List<Outcome> outcomes = GradingRun.gradeOne(tree, UdpEchoServerTest.class, "echoes_a_datagram_to_its_sender");
+        assertThat(outcomes).singleElement().satisfies(o -> {
+            assertThat(o.status()).isEqualTo(Outcome.Status.FAILED);
+            assertThat(o.message()).contains("left running what it started")
+                    .containsPattern("a thread started at UdpEchoServer\\.java:\\d+, in serve \\(virtual\\), still running");
+        });
+    }
+
+    @Test
     void a_stub_failure_says_not_done_and_gives_the_hint() {
         List<Outcome> outcomes = GradingRun.grade(Workbook.home().resolve("chapters"), Set.of(CHAPTER), Set.of(SCRIPT));
         assertThat(outcomes).isNotEmpty().allSatisfy(o -> assertThat(o.message()).startsWith("Not done yet: TODO").contains("\n\nHint: "));

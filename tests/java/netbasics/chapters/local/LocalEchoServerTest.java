@@ -157,7 +157,10 @@ public class LocalEchoServerTest {
             for (int c = 0; c < count; c++) {
                 var client = clients.get(c);
                 byte[] message = messages.get(c);
-                echoes.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> client.exchange(message, Duration.ofSeconds(10)), threads));
+                // Each client reads its echo only once it has sent everything: the server's writes wait for it part-way
+                // through a buffer, while the other conversations read on (into that same buffer, if it is shared).
+                echoes.add(java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> client.exchangeReadingLate(message, Duration.ofSeconds(10), Duration.ofMillis(300)), threads));
             }
             for (int c = 0; c < count; c++) {
                 assertEcho(messages.get(c), echoes.get(c).join(), "by client " + c + " of " + count + ", all sending 256 KB at the same time");
