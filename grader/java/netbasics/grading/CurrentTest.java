@@ -58,6 +58,7 @@ public final class CurrentTest {
     /** Lets every call of the current test get going, or fail, before a failure is explained. */
     static void settle() {
         CALLS.forEach(call -> call.settle(Duration.ofSeconds(2)));
+        PROCESSES.stream().filter(p -> p.todo().isEmpty()).forEach(p -> p.settle(Duration.ofMillis(500)));
     }
 
     /** A call of the current test that died: it threw, and not as an answer the test asked for. */

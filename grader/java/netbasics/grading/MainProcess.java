@@ -128,6 +128,22 @@ public final class MainProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives a program that is ending a moment to end, and its last output to be read: the stack trace
+     * of a stub's TODO is often still in the pipe when the test sees its effect (a connection reset).
+     */
+    void settle(Duration bound) {
+        try {
+            if (process.waitFor(bound.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                for (Thread reader : readers) {
+                    reader.join(bound);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The TODO a stub's contract threw in this process, if it did. */
     Optional<Todo> todo() {
         Matcher matcher = TODO.matcher(stderr());

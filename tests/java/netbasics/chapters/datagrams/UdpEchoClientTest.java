@@ -15,6 +15,7 @@ import netbasics.fixtures.Bytes;
 import netbasics.fixtures.Loopback;
 import netbasics.fixtures.UdpEchoPeer;
 import netbasics.fixtures.UdpPortWatch;
+import netbasics.fixtures.Waiting;
 import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
@@ -79,8 +80,7 @@ public class UdpEchoClientTest {
         try (var server = Loopback.udpSocket(); var socket = Loopback.udpSocket()) {
             var call = echo(script).start(socket, (InetSocketAddress) server.getLocalSocketAddress(), "say something", TIMEOUT);
             var request = new DatagramPacket(new byte[2_048], 2_048);
-            server.setSoTimeout((int) TIMEOUT.toMillis());
-            server.receive(request);
+            Waiting.receive(server, request, TIMEOUT);
             // Not an echo: this server answers with text of its own, so the decoding alone is under test.
             String answer = "Grüße, ½ € and ✓";
             server.send(new DatagramPacket(utf8(answer), utf8(answer).length, request.getSocketAddress()));

@@ -4,7 +4,6 @@ import static netbasics.fixtures.Bytes.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -25,6 +24,7 @@ import netbasics.fixtures.FaultyTcpProxy.Faults;
 import netbasics.fixtures.FullDescriptorTable;
 import netbasics.fixtures.Loopback;
 import netbasics.fixtures.TcpTestClient;
+import netbasics.fixtures.Waiting;
 import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
@@ -360,8 +360,7 @@ public class SelectorEchoServerTest {
     private static byte[] readFully(Socket client, int count, String what) {
         byte[] echoed = new byte[count];
         try {
-            client.setSoTimeout(10_000);
-            new DataInputStream(client.getInputStream()).readFully(echoed);
+            Waiting.readFully(client, echoed, Duration.ofSeconds(10));
             return echoed;
         } catch (IOException e) {
             throw new AssertionError(what + "; the echo broke off with " + e + ". The server must keep what a write could "

@@ -13,6 +13,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import netbasics.fixtures.Loopback;
 import netbasics.fixtures.SilentTcpPort;
+import netbasics.fixtures.Waiting;
 import netbasics.fixtures.tls.LegacyTls;
 import netbasics.fixtures.tls.Openssl;
 import netbasics.fixtures.tls.ReferenceContexts;
@@ -242,8 +243,7 @@ public class TlsEchoClientTest {
         try (var silent = Loopback.tcpListener()) {
             var address = (InetSocketAddress) silent.getLocalSocketAddress();
             var call = connect(script).within(Duration.ofSeconds(6)).start(trustingTheRoot(), address, "localhost", Duration.ofMillis(300));
-            silent.setSoTimeout(3_000);
-            try (var accepted = silent.accept()) {
+            try (var accepted = Waiting.accept(silent, Duration.ofSeconds(3))) {
                 Throwable thrown = catchThrowable(() -> call.result(Duration.ofSeconds(5)));
                 assertThat(thrown).as("what connect(..., 300 ms) threw for a server that never answers the ClientHello")
                         .isInstanceOf(IOException.class);
