@@ -85,9 +85,24 @@ final class Grader {
      * while it was being graded has the outcomes of that grading (what it was as grading began).
      */
     Map<Task, List<Outcome>> current(List<Task> tasks, java.util.function.IntConsumer announce) {
+        return current(tasks, announce, false);
+    }
+
+    /**
+     * Like {@link #current(List, java.util.function.IntConsumer)}; with {@code stubsAsTheyCame}, a
+     * file still byte for byte its stub is shown as not started without being graded ({@link Stubs}).
+     */
+    Map<Task, List<Outcome>> current(List<Task> tasks, java.util.function.IntConsumer announce, boolean stubsAsTheyCame) {
+        Stubs stubs = stubsAsTheyCame ? Stubs.of(root) : null;
+        Map<Task, List<Outcome>> untouched = new LinkedHashMap<>();
         List<Task> stale = new ArrayList<>();
         for (Task task : tasks) {
-            if (last.outcomes(task).isEmpty()) {
+            if (last.outcomes(task).isPresent()) {
+                continue;
+            }
+            if (stubs != null && stubs.untouched(task)) {
+                untouched.put(task, Stubs.notStarted(task));
+            } else {
                 stale.add(task);
             }
         }
@@ -97,7 +112,8 @@ final class Grader {
         }
         Map<Task, List<Outcome>> all = new LinkedHashMap<>();
         for (Task task : tasks) {
-            Optional<List<Outcome>> outcomes = stale.contains(task) ? last.anyOutcomes(task) : last.outcomes(task);
+            Optional<List<Outcome>> outcomes = untouched.containsKey(task) ? Optional.of(untouched.get(task))
+                    : stale.contains(task) ? last.anyOutcomes(task) : last.outcomes(task);
             all.put(task, outcomes.orElse(List.of()));
         }
         return all;

@@ -139,7 +139,7 @@ public final class WorkbookCommand {
             if (terminal.interactive) {
                 terminal.println(terminal.dim("  grading " + stale + " exercise" + (stale == 1 ? "" : "s") + " changed since last time..."));
             }
-        });
+        }, true);
         terminal.println();
         terminal.println(terminal.bold("netbasics") + " — your work in " + Workbook.display(root) + "/");
         printTable(results);

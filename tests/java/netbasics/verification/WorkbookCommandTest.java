@@ -124,6 +124,8 @@ class WorkbookCommandTest {
         var status = run(HOME.resolve("chapters"), "status");
         assertThat(status.status()).isEqualTo(1);
         assertThat(status.out()).contains("Next: ").contains("chapters/").contains("workbook hint ");
+        // A file that is still its stub is not started, and is not graded to say so (tests/stubs.sha256).
+        assertThat(status.out()).as("status on untouched stubs").contains("not started").doesNotContain("graded ");
     }
 
     /**
