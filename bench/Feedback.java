@@ -45,7 +45,8 @@ public class Feedback {
     /** What watch waits after a save for an editor's further writes (Watcher.SETTLE_MILLIS). */
     private static final long SETTLE_MILLIS = 50;
 
-    record Timing(String tree, String chapter, String script, List<Long> regrade, List<Long> firstFailure, int points, int max) {}
+    record Timing(String tree, String chapter, String script, List<Long> regrade, List<Long> firstFailure, int points, int max,
+                  long inTests) {}
 
     public static void main(String[] args) throws Exception {
         int runs = Stream.of(args).filter(a -> a.matches("\\d+")).findFirst().map(Integer::parseInt).orElse(5);
@@ -82,6 +83,10 @@ public class Feedback {
         System.out.printf("%nworst re-grade: solutions %d ms, stubs %d ms; worst first failure on stubs %d ms%n",
                 worst(timings, "solutions", Timing::regrade), worst(timings, "chapters", Timing::regrade),
                 worst(timings, "chapters", Timing::firstFailure));
+        // The time in the tests themselves, summed per chapter (side by side or not): what a chapter's suites cost.
+        System.out.printf("%nTime in the tests, per chapter, solutions/, last re-grade (ms, summed over tests): %s%n",
+                timings.stream().filter(t -> t.tree().equals("solutions")).collect(Collectors.groupingBy(Timing::chapter,
+                        java.util.TreeMap::new, Collectors.summingLong(Timing::inTests))));
         timings.stream().filter(t -> t.tree().equals("solutions") ? t.points() != t.max() : t.points() != 0)
                 .forEach(t -> System.out.printf("NOTE %s/%s in %s scored %d / %d%n", t.chapter(), t.script(), t.tree(), t.points(), t.max()));
         if (cold) {
@@ -120,7 +125,9 @@ public class Feedback {
                 .map(test -> String.format("%s %d", test.name(), engine.lastDuration(test).orElseThrow().toMillis()))
                 .collect(Collectors.joining(", "));
         System.out.printf("%-9s %-14s %-20s %-13s slowest (ms): %s%n", tree, first.chapter(), first.script(), figures(regrade), slowest);
-        return new Timing(tree, first.chapter(), first.script(), regrade, firstFailure, report.score(), report.maxScore());
+        long inTests = engine.catalog().of(first.chapter(), first.script()).stream().map(engine::lastDuration)
+                .flatMap(java.util.Optional::stream).mapToLong(Duration::toMillis).sum();
+        return new Timing(tree, first.chapter(), first.script(), regrade, firstFailure, report.score(), report.maxScore(), inTests);
     }
 
     /** Each chapter's {@code check}, then everything's, each in a JVM of its own, as a learner types them. */

@@ -154,6 +154,15 @@ public final class Conversation {
         }
     }
 
+    /**
+     * Whether {@code address} is a fixture's (or was until a moment ago): a listener, a test client,
+     * a relay. A socket whose local address is one belongs to the test, not to the code under test:
+     * a fixture's accepted connection, say, which it may still be closing when the test ends.
+     */
+    public static boolean isFixtures(SocketAddress address) {
+        return claimed(key(address));
+    }
+
     /** A fixture sent this: always recorded. */
     public static void sent(Kind kind, String transport, SocketAddress from, SocketAddress to, byte[] bytes, int offset, int length, String note) {
         Recording now = current;

@@ -50,11 +50,15 @@ final class OpenDescriptors {
         return open;
     }
 
-    /** What is open now that was not in {@code before}, and is the kind of thing code under test opens. */
+    /**
+     * What is open now that was not in {@code before}, and is the kind of thing code under test opens:
+     * not a socket whose local address is a fixture's (an accepted connection a fixture is still closing).
+     */
     static Map<Integer, String> openedSince(Map<Integer, String> before) {
         Map<Integer, String> opened = new LinkedHashMap<>();
         snapshot().forEach((fd, target) -> {
-            if (!target.equals(before.get(fd)) && isLearnersKind(target)) {
+            if (!target.equals(before.get(fd)) && isLearnersKind(target)
+                    && !localAddress(target).map(netbasics.conversation.Conversation::isFixtures).orElse(false)) {
                 opened.put(fd, target);
             }
         });
@@ -68,6 +72,27 @@ final class OpenDescriptors {
         }
         return target.startsWith("/") && !target.endsWith(".jar") && !target.endsWith(".class") && !target.startsWith("/proc/")
                 && !target.startsWith("/dev/") && !target.startsWith(System.getProperty("java.home"));
+    }
+
+    /** The local address of a socket descriptor ("socket:[123]"), from /proc/net: IP, or a Unix-domain path; empty for anything else. */
+    static java.util.Optional<java.net.SocketAddress> localAddress(String target) {
+        if (!target.startsWith("socket:[")) {
+            return java.util.Optional.empty();
+        }
+        String inode = target.substring("socket:[".length(), target.length() - 1);
+        for (String table : List.of("tcp", "tcp6", "udp", "udp6")) {
+            for (String[] row : rows(table)) {
+                if (row.length > 9 && row[9].equals(inode)) {
+                    return socketAddress(row[1]).map(java.net.SocketAddress.class::cast);
+                }
+            }
+        }
+        for (String[] row : rows("unix")) {
+            if (row.length > 7 && row[6].equals(inode) && row[7].startsWith("/")) {
+                return java.util.Optional.of(java.net.UnixDomainSocketAddress.of(row[7]));
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** How a learner would name what a descriptor points to: "a TCP socket 127.0.0.1:5000 → 127.0.0.1:40312". */
@@ -115,6 +140,13 @@ final class OpenDescriptors {
 
     /** "0100007F:1F90" → "127.0.0.1:8080"; the address is in the kernel's byte order, 32 bits at a time. */
     private static String address(String hexAddress) {
+        return socketAddress(hexAddress).map(a -> {
+            String host = a.getAddress().getHostAddress();
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+        }).orElse(hexAddress);
+    }
+
+    private static java.util.Optional<java.net.InetSocketAddress> socketAddress(String hexAddress) {
         String[] parts = hexAddress.split(":");
         byte[] raw = new byte[parts[0].length() / 2];
         for (int word = 0; word < raw.length / 4; word++) {
@@ -124,11 +156,9 @@ final class OpenDescriptors {
         }
         int port = new BigInteger(parts[1], 16).intValue();
         try {
-            InetAddress address = InetAddress.getByAddress(raw);
-            String host = address.getHostAddress();
-            return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+            return java.util.Optional.of(new java.net.InetSocketAddress(InetAddress.getByAddress(raw), port));
         } catch (UnknownHostException e) {
-            return hexAddress;
+            return java.util.Optional.empty();
         }
     }
 }
