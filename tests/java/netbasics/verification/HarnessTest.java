@@ -94,6 +94,22 @@ class HarnessTest {
     }
 
     @Test
+    void an_executor_never_shut_down_and_a_timer_never_cancelled_fail_the_test_that_made_them() throws IOException {
+        Path tree = variant("leaves-an-executor-and-a-timer", solution -> solution.replace(
+                "        byte[] buffer = new byte[MAX_DATAGRAM];\n",
+                "        byte[] buffer = new byte[MAX_DATAGRAM];\n"
+                        + "        java.util.concurrent.Executors.newSingleThreadExecutor().submit(() -> { });\n"
+                        + "        new java.util.Timer(true).schedule(new java.util.TimerTask() { public void run() { } }, 30_000);\n"));
+        List<Outcome> outcomes = GradingRun.gradeOne(tree, UdpEchoServerTest.class, "echoes_a_datagram_to_its_sender");
+        assertThat(outcomes).singleElement().satisfies(o -> {
+            assertThat(o.status()).isEqualTo(Outcome.Status.FAILED);
+            assertThat(o.message()).contains("left running what it started")
+                    .containsPattern("an ExecutorService made at UdpEchoServer\\.java:\\d+, in serve, never shut down")
+                    .containsPattern("a Timer made at UdpEchoServer\\.java:\\d+, in serve, never cancelled");
+        });
+    }
+
+    @Test
     void a_stub_failure_says_not_done_and_gives_the_hint() {
         List<Outcome> outcomes = GradingRun.grade(Workbook.home().resolve("chapters"), Set.of(CHAPTER), Set.of(SCRIPT));
         assertThat(outcomes).isNotEmpty().allSatisfy(o -> assertThat(o.message()).startsWith("Not done yet: TODO").contains("\n\nHint: "));
