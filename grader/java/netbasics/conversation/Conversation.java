@@ -129,11 +129,20 @@ public final class Conversation {
         return given;
     }
 
-    /** Claims {@code socket}'s local address under the name of the fixture that claimed {@code owner}. */
+    /**
+     * Claims {@code socket}'s local address under the name of the fixture that claimed {@code owner}:
+     * also when that fixture has just closed (its claim then ends with the owner's), so that a socket
+     * it opens while closing is still known to be the fixture's.
+     */
     public static void claimAs(SocketAddress owner, SocketAddress address) {
         Claim claim = CLAIMS.get(key(owner));
-        if (claim != null && claim.live() && (CLAIMS.size() < MAX_CLAIMS || forgetExpired())) {
+        if (claim == null || !claim.holds(System.nanoTime()) || CLAIMS.size() >= MAX_CLAIMS && !forgetExpired()) {
+            return;
+        }
+        if (claim.live()) {
             replace(key(address), claim);
+        } else {
+            CLAIMS.put(key(address), claim); // given back already: no live name to count
         }
     }
 
