@@ -88,6 +88,7 @@ class BrokenExerciseReportsTest {
     @AfterAll
     static void keepNothingButTheReports() throws IOException {
         delete(FOLDER.resolve("tree"));
+        delete(FOLDER.resolve("again"));
     }
 
     @Test
@@ -172,11 +173,37 @@ class BrokenExerciseReportsTest {
             List<String> shown = block.group(1).lines().skip(1).toList();
             assertThat(shown).as("the transcript in %s", readme).isNotEmpty()
                     .allSatisfy(line -> assertThat(line).as("a line as TranscriptText writes it").matches(LINE));
-            Set<String> printed = failed.get(mutant.chapter() + "/" + mutant.script()).stream()
-                    .flatMap(o -> TranscriptText.of(Exchange.fromJson(o.transcript()), 1_000, 1_000).lines().skip(1))
-                    .filter(line -> LINE.matcher(line).matches()).map(BrokenExerciseReportsTest::gist).collect(Collectors.toSet());
-            assertThat(shown.stream().map(BrokenExerciseReportsTest::gist).toList())
+            Set<String> printed = gists(failed.get(mutant.chapter() + "/" + mutant.script()));
+            List<String> wanted = shown.stream().map(BrokenExerciseReportsTest::gist).toList();
+            // Which test fails first, and how far its conversation gets, depend on the machine's load: when this
+            // grading's failures do not show every line, grade the mistake again with all its tests, twice at most.
+            for (int again = 0; again < 2 && !printed.containsAll(wanted); again++) {
+                printed.addAll(gists(gradeAllTests(mutant)));
+            }
+            assertThat(wanted)
                     .as("the lines of %s's transcript, each as %s printed one for %s", readme, mutant.script(), mutant).isSubsetOf(printed);
+        }
+    }
+
+    /** The gist of every transcript line of {@code failures}. */
+    private static Set<String> gists(List<Outcome> failures) {
+        return failures.stream().flatMap(o -> TranscriptText.of(Exchange.fromJson(o.transcript()), 1_000, 1_000).lines().skip(1))
+                .filter(line -> LINE.matcher(line).matches()).map(BrokenExerciseReportsTest::gist)
+                .collect(Collectors.toCollection(java.util.HashSet::new));
+    }
+
+    /** Grades {@code mutant}'s exercise once more, every test of it; its failures. */
+    private static List<Outcome> gradeAllTests(Mutant mutant) {
+        Path tree = FOLDER.resolve("again");
+        try {
+            delete(tree);
+            mutant.plantInto(HOME.resolve("solutions"), tree);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        try (Engine engine = new Engine(1, 0)) {
+            return TreeGrading.grade(engine, tree, Set.of(mutant.chapter()), Set.of(mutant.script()), false, graded -> {}, outcome -> {})
+                    .outcomes().stream().filter(o -> o.status() == Outcome.Status.FAILED).toList();
         }
     }
 
