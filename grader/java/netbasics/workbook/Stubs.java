@@ -17,9 +17,10 @@ import netbasics.grading.Workbook;
 
 /**
  * The exercise files as they came, and the command line they share, by their SHA-256
- * (tests/stubs.sha256, kept true by the self-check). A file still byte for byte its stub has not been started, and the self-check proves
- * that every graded test fails on an untouched stub: so {@code status} can say "not started"
- * without grading it, and a fresh clone's first {@code ./jbang workbook} answers in seconds.
+ * (tests/stubs.sha256, kept true by the self-check). A file still byte for byte its stub has not
+ * been started, and the self-check proves that every graded test fails on an untouched stub: so
+ * {@code status} can say "not started" without grading it, and a fresh clone's first
+ * {@code ./jbang workbook} answers in seconds.
  * {@code check} and {@code watch} grade every file they are asked to, stub or not.
  */
 final class Stubs {
