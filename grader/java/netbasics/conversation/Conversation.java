@@ -188,7 +188,7 @@ public final class Conversation {
     /** A fixture received this: recorded when the learner's code (no fixture) sent it. */
     public static void received(Kind kind, String transport, SocketAddress from, SocketAddress to, byte[] bytes, int offset, int length, String note) {
         Recording now = current;
-        if (now != null && !claimed(key(from))) {
+        if (now != null && !now.fixtures(key(from))) {
             now.add(kind, transport, from, to, bytes, offset, length, note);
         }
     }
@@ -273,11 +273,6 @@ public final class Conversation {
         return CLAIMS.size() < MAX_CLAIMS;
     }
 
-    static String lifeline(String key) {
-        Claim claim = CLAIMS.get(key);
-        return claim != null && claim.holds(System.nanoTime()) ? claim.name() : Exchange.LEARNER;
-    }
-
     /** One test's events, added to from any thread. */
     private static final class Recording {
         private final long beganNanos = System.nanoTime();
@@ -287,6 +282,26 @@ public final class Conversation {
         private int eventsLeftOut;
         private long bytesLeftOut;
         private long bytesKept;
+
+        /**
+         * Whether a fixture speaks from {@code key} in this test: a live claim, or one given back during
+         * this test. One given back before it began belongs to a test that is over, and the port may be
+         * the learner's now: the system hands a port out again soon after (a listener may take a port a
+         * fixture's connection just left in TIME_WAIT, and UDP and TCP ports share their numbers).
+         */
+        boolean fixtures(String key) {
+            Claim claim = CLAIMS.get(key);
+            return claim != null && heldInThisTest(claim);
+        }
+
+        String lifeline(String key) {
+            Claim claim = CLAIMS.get(key);
+            return claim != null && heldInThisTest(claim) ? claim.name() : Exchange.LEARNER;
+        }
+
+        private boolean heldInThisTest(Claim claim) {
+            return claim.live() || claim.releasedNanos() - beganNanos >= 0 && claim.holds(System.nanoTime());
+        }
 
         void add(Kind kind, String transport, SocketAddress from, SocketAddress to, byte[] bytes, int offset, int length, String note) {
             String fromKey = key(from);

@@ -65,7 +65,8 @@ public class ConnectorTest {
 
     private static final String SECTION = "See \"Connecting to a name with several addresses\".";
     /** The per-attempt timeout the tests pass: ample for loopback, short enough to wait out a few times. */
-    private static final Duration ATTEMPT = Duration.ofMillis(500);
+    private static final Duration ATTEMPT = Duration.ofMillis(250);
+    private static final String ATTEMPT_MS = ATTEMPT.toMillis() + " ms";
     /** On top of the attempts' timeouts, how long a call may take. */
     private static final Duration SLACK = Duration.ofMillis(2_500);
 
@@ -86,7 +87,7 @@ public class ConnectorTest {
         try (var listener = Loopback.tcpListener()) {
             List<InetSocketAddress> addresses = List.of(address(listener));
             try (Socket socket = connectToAddresses(script, 0).call(addresses, ATTEMPT, null)) {
-                assertConnectedTo(socket, listener, "connect(" + addresses + ", 500 ms, null)");
+                assertConnectedTo(socket, listener, "connect(" + addresses + ", " + ATTEMPT_MS + ", null)");
             }
         }
     }
@@ -97,7 +98,7 @@ public class ConnectorTest {
     void goes_on_to_the_next_address_when_one_refuses(Script script) throws Exception {
         try (var listener = Loopback.tcpListener()) {
             List<InetSocketAddress> addresses = List.of(Loopback.closedTcpPort(), Loopback.closedTcpPort(), address(listener));
-            String call = "connect([refuses, refuses, accepts] = " + addresses + ", 500 ms, null)";
+            String call = "connect([refuses, refuses, accepts] = " + addresses + ", " + ATTEMPT_MS + ", null)";
             try (Socket socket = callExpectingSocket(connectToAddresses(script, 0), call, addresses)) {
                 assertConnectedTo(socket, listener, call);
             }
@@ -111,7 +112,7 @@ public class ConnectorTest {
     void gives_up_on_a_silent_address_after_the_timeout(Script script) throws Exception {
         try (var listener = Loopback.tcpListener(); var silent = SilentTcpPort.open()) {
             List<InetSocketAddress> addresses = List.of(silent.address(), address(listener));
-            String call = "connect([never answers, accepts] = " + addresses + ", 500 ms, null)";
+            String call = "connect([never answers, accepts] = " + addresses + ", " + ATTEMPT_MS + ", null)";
             try (Socket socket = callExpectingSocket(connectToAddresses(script, 1), call, addresses)) {
                 assertConnectedTo(socket, listener, call);
             }
@@ -135,7 +136,7 @@ public class ConnectorTest {
                 Map<String, InetSocketAddress> kinds = Map.of("refuses", Loopback.closedTcpPort(), "never answers", silent.address(),
                         "accepts", address(listener));
                 List<InetSocketAddress> addresses = order.stream().map(kinds::get).toList();
-                described.add("connect(" + order + " = " + addresses + ", 500 ms, null)");
+                described.add("connect(" + order + " = " + addresses + ", " + ATTEMPT_MS + ", null)");
                 calls.add(connectToAddresses(script, 1).start(addresses, ATTEMPT, null));
             }
             for (int i = 0; i < orders.size(); i++) {
@@ -146,7 +147,7 @@ public class ConnectorTest {
             }
             var first = listeners.get(0);
             List<InetSocketAddress> both = List.of(address(second), address(first));
-            String call = "connect([accepts, also accepts] = " + both + ", 500 ms, null)";
+            String call = "connect([accepts, also accepts] = " + both + ", " + ATTEMPT_MS + ", null)";
             try (Socket socket = callExpectingSocket(connectToAddresses(script, 0), call, both)) {
                 assertThat(socket.getRemoteSocketAddress()).as("%s must connect to the first address that accepts, %s", call,
                         address(second)).isEqualTo(address(second));
@@ -166,7 +167,7 @@ public class ConnectorTest {
     void when_every_address_fails_carries_each_attempts_exception(Script script) throws Exception {
         try (var silent = SilentTcpPort.open()) {
             List<InetSocketAddress> addresses = List.of(Loopback.closedTcpPort(), silent.address(), Loopback.closedTcpPort());
-            String call = "connect([refuses, never answers, refuses] = " + addresses + ", 500 ms, null)";
+            String call = "connect([refuses, never answers, refuses] = " + addresses + ", " + ATTEMPT_MS + ", null)";
             Throwable thrown = catchThrowable(() -> connectToAddresses(script, 1).call(addresses, ATTEMPT, null));
             rethrowUnlessIOException(thrown, call);
             assertThat(thrown).as("%s threw %s; expected a ConnectException", call, thrown).isInstanceOf(ConnectException.class);
@@ -182,7 +183,7 @@ public class ConnectorTest {
     @Test
     void when_every_address_fails_names_each_address_and_why(Script script) throws Exception {
         List<InetSocketAddress> addresses = List.of(Loopback.closedTcpPort(), Loopback.closedTcpPort());
-        String call = "connect([refuses, refuses] = " + addresses + ", 500 ms, null)";
+        String call = "connect([refuses, refuses] = " + addresses + ", " + ATTEMPT_MS + ", null)";
         Throwable thrown = catchThrowable(() -> connectToAddresses(script, 0).call(addresses, ATTEMPT, null));
         rethrowUnlessIOException(thrown, call);
         String message = String.valueOf(thrown.getMessage());
@@ -207,7 +208,7 @@ public class ConnectorTest {
         }
         try (var listener = Loopback.tcpListener()) {
             List<InetSocketAddress> addresses = List.of(Loopback.closedTcpPort(), address(listener));
-            String call = "connect([refuses, accepts] = " + addresses + ", 500 ms, source 127.0.0.2:0)";
+            String call = "connect([refuses, accepts] = " + addresses + ", " + ATTEMPT_MS + ", source 127.0.0.2:0)";
             Socket socket = connectToAddresses(script, 0).call(addresses, ATTEMPT, source);
             try (socket) {
                 assertConnectedTo(socket, listener, call);
@@ -231,7 +232,7 @@ public class ConnectorTest {
                 Assumptions.abort("localhost resolves to " + last + ", which cannot be bound here: " + unavailable);
             }
             int port = listener.getLocalPort();
-            String call = "connect(\"localhost\", " + port + ", 500 ms, null), localhost being " + Arrays.toString(resolved)
+            String call = "connect(\"localhost\", " + port + ", " + ATTEMPT_MS + ", null), localhost being " + Arrays.toString(resolved)
                     + " and only " + last.getHostAddress() + " accepting";
             try (Socket socket = connectToHost(script).call("localhost", port, ATTEMPT, null)) {
                 assertConnectedTo(socket, listener, call);
@@ -252,12 +253,12 @@ public class ConnectorTest {
                 closedV6 = (InetSocketAddress) closing.getLocalSocketAddress();
             }
             List<InetSocketAddress> toV4 = List.of(closedV6, address(v4));
-            try (Socket socket = callExpectingSocket(connectToAddresses(script, 0), "connect(" + toV4 + ", 500 ms, null)", toV4)) {
-                assertConnectedTo(socket, v4, "connect([::1 refuses, 127.0.0.1 accepts], 500 ms, null)");
+            try (Socket socket = callExpectingSocket(connectToAddresses(script, 0), "connect(" + toV4 + ", " + ATTEMPT_MS + ", null)", toV4)) {
+                assertConnectedTo(socket, v4, "connect([::1 refuses, 127.0.0.1 accepts], " + ATTEMPT_MS + ", null)");
             }
             List<InetSocketAddress> toV6 = List.of(Loopback.closedTcpPort(), address(v6));
-            try (Socket socket = callExpectingSocket(connectToAddresses(script, 0), "connect(" + toV6 + ", 500 ms, null)", toV6)) {
-                assertConnectedTo(socket, v6, "connect([127.0.0.1 refuses, ::1 accepts], 500 ms, null)");
+            try (Socket socket = callExpectingSocket(connectToAddresses(script, 0), "connect(" + toV6 + ", " + ATTEMPT_MS + ", null)", toV6)) {
+                assertConnectedTo(socket, v6, "connect([127.0.0.1 refuses, ::1 accepts], " + ATTEMPT_MS + ", null)");
             }
         }
     }
@@ -294,7 +295,7 @@ public class ConnectorTest {
         try (var listener = Loopback.tcpListener()) {
             List<InetSocketAddress> accepting = List.of(address(listener));
             Map<String, Connecting> mistakes = new java.util.LinkedHashMap<>();
-            mistakes.put("connect([], 500 ms, null)", () -> connectToAddresses(script, 0).call(List.of(), ATTEMPT, null));
+            mistakes.put("connect([], " + ATTEMPT_MS + ", null)", () -> connectToAddresses(script, 0).call(List.of(), ATTEMPT, null));
             mistakes.put("connect(" + accepting + ", 0 ms, null)", () -> connectToAddresses(script, 0).call(accepting, Duration.ZERO, null));
             mistakes.put("connect(" + accepting + ", -1 ms, null)",
                     () -> connectToAddresses(script, 0).call(accepting, Duration.ofMillis(-1), null));

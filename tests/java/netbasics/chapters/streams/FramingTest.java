@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 import netbasics.fixtures.Bytes;
 import netbasics.fixtures.Slicer;
 import netbasics.fixtures.TcpPair;
+import netbasics.grading.Call;
 import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
@@ -404,13 +405,23 @@ public class FramingTest {
                 new Case("readFrame after the length 10 and 3 bytes of payload", new byte[] {0, 0, 0, 10, 'a', 'b', 'c'}, true),
                 new Case("readLine with nothing sent", new byte[0], false),
                 new Case("readLine after \"half a li\"", utf8("half a li"), false));
-        for (Case c : cases) {
-            try (var pair = TcpPair.open()) {
+        // The five cases wait out their timeouts side by side, each on a connection of its own.
+        List<TcpPair> pairs = new ArrayList<>();
+        try {
+            List<Call> calls = new ArrayList<>();
+            for (Case c : cases) {
+                var pair = TcpPair.open();
+                pairs.add(pair);
                 pair.server().setSoTimeout(100); // the caller's bound, on the caller's socket
                 pair.client().getOutputStream().write(c.sent());
                 InputStream in = pair.server().getInputStream();
+                calls.add(c.frame() ? readFrame(script).start(in, MAX) : readLine(script).start(in, MAX));
+            }
+            for (int i = 0; i < cases.size(); i++) {
+                Case c = cases.get(i);
+                Call call = calls.get(i);
                 Throwable thrown = catchThrowable(() -> {
-                    Object returned = c.frame() ? readFrame(script).call(in, MAX) : readLine(script).call(in, MAX);
+                    Object returned = call.result(PROMPTLY);
                     throw new AssertionError(c.what() + ", then silence on a socket with a 100 ms read timeout, returned "
                             + (returned instanceof byte[] bytes ? Bytes.describe(bytes) : returned == null ? "null" : "\"" + returned + "\"")
                             + " instead of letting the SocketTimeoutException through: the peer had not ended anything.");
@@ -423,6 +434,10 @@ public class FramingTest {
                 }
                 assertThat(thrown).as("what %s, then silence on a socket with a 100 ms read timeout, threw", c.what())
                         .isInstanceOf(java.net.SocketTimeoutException.class);
+            }
+        } finally {
+            for (TcpPair pair : pairs) {
+                pair.close();
             }
         }
     }

@@ -160,7 +160,7 @@ public class TcpEchoClientTest {
     void gives_up_on_a_silent_server_after_its_timeout(Script script) throws Exception {
         try (var peer = TcpEchoPeer.start();
              var proxy = FaultyTcpProxy.start(peer.address(), Faults.none(), Faults.none().stalled(), 8884)) {
-            Duration timeout = Duration.ofMillis(500);
+            Duration timeout = Duration.ofMillis(250);
             Throwable thrown = failureOf("echoAll(..., [\"anyone there?\"], " + timeout.toMillis() + " ms) against a server that never answers",
                     () -> echoAll(script).within(Duration.ofSeconds(3)).call(proxy.address(), List.of("anyone there?"), timeout));
             assertThat(thrown)

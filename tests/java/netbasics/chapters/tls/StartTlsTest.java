@@ -352,7 +352,7 @@ public class StartTlsTest {
             readLine(plain);
             try (var tls = TlsTestClient.over(plain.socket(), "localhost", TlsTestClient.options())) {
                 assertThat(tls.exchange(utf8("before"), TIMEOUT)).isEqualTo(utf8("before"));
-                Thread.sleep(deadline.toMillis() + 500); // the pause is the point: longer than the deadline, from the accept on
+                Thread.sleep(deadline.toMillis() + 300); // the pause is the point: longer than the deadline, from the accept on
                 byte[] echoed = tls.exchange(utf8("after a pause"), TIMEOUT);
                 assertThat(echoed).as("the echo after a pause longer than the deadline (%d ms)", deadline.toMillis())
                         .isEqualTo(utf8("after a pause"));

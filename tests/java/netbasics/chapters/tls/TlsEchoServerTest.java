@@ -180,7 +180,7 @@ public class TlsEchoServerTest {
         try (var listener = Loopback.tcpListener(); var server = start(script, listener, false, deadline);
              var client = connect(listener)) {
             assertEcho(utf8("before a pause"), client.exchange(utf8("before a pause"), REPLY_WITHIN));
-            Thread.sleep(deadline.toMillis() + 500); // the pause is the point: longer than the deadline, counted from the accept
+            Thread.sleep(deadline.toMillis() + 300); // the pause is the point: longer than the deadline, counted from the accept
             assertEcho(utf8("after a pause"), client.exchange(utf8("after a pause"), REPLY_WITHIN));
             server.stop();
         }
