@@ -221,7 +221,7 @@ public class StartTlsTest {
             + "See \"Deadlines\" and \"Upgrading a connection\".")
     @Test
     void gives_up_on_a_server_that_never_finishes_its_part(Script script) throws Exception {
-        Duration timeout = Duration.ofMillis(400);
+        Duration timeout = Duration.ofMillis(300);
         Map<String, AutoCloseable> peers = new LinkedHashMap<>();
         try {
             peers.put("a server that accepts and never greets", StartTlsTestServer.behaving(Behaviour.SILENT));

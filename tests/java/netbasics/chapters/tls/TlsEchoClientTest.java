@@ -281,10 +281,10 @@ public class TlsEchoClientTest {
         try (var server = TlsTestServer.start(TlsTestServer.options(PKI.localhost()).stallingAfterHandshake())) {
             long started = System.nanoTime();
             Throwable thrown = catchThrowable(() -> echoAll(script).within(Duration.ofSeconds(6))
-                    .call(trustingTheRoot(), server.address(), "localhost", LINES, Duration.ofMillis(500)));
-            assertThat(thrown).as("what echoAll(..., 500 ms) threw for a server that completes the handshake, then never echoes")
+                    .call(trustingTheRoot(), server.address(), "localhost", LINES, Duration.ofMillis(300)));
+            assertThat(thrown).as("what echoAll(..., 300 ms) threw for a server that completes the handshake, then never echoes")
                     .isInstanceOf(SocketTimeoutException.class);
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("how long echoAll(..., 500 ms) waited for its first echo")
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("how long echoAll(..., 300 ms) waited for its first echo")
                     .isLessThan(Duration.ofSeconds(4));
         }
     }
