@@ -45,7 +45,9 @@ public final class Conversation {
     /**
      * How long an address stays its fixture's after the fixture gave it back: a peer may still be
      * busy with what it sent (a proxy that accepts its connection late, say), and must not take it
-     * for the learner's. An ephemeral port comes round again far later than this.
+     * for the learner's. A port can come round again sooner than this (a listener may take one a
+     * closed connection left in TIME_WAIT), so a recording counts only what was given back during
+     * its own test (see Recording).
      */
     private static final long GRACE_NANOS = 2_000_000_000L;
 

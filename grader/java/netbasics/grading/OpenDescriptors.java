@@ -62,10 +62,11 @@ final class OpenDescriptors {
             }
         });
         if (opened.values().stream().anyMatch(target -> target.startsWith("socket:["))) {
-            // The tables are read once for all the sockets: a test that leaves a thousand closing reads them once, not a thousand times.
+            // The tables are read once for all the sockets: a test that leaves a thousand closing
+            // reads them once, not a thousand times.
             Map<String, java.net.SocketAddress> locals = localAddresses();
-            opened.values().removeIf(target -> target.startsWith("socket:[") && java.util.Optional.ofNullable(locals.get(inode(target)))
-                    .map(netbasics.conversation.Conversation::isFixtures).orElse(false));
+            opened.values().removeIf(target -> target.startsWith("socket:[")
+                    && java.util.Optional.ofNullable(locals.get(inode(target))).map(netbasics.conversation.Conversation::isFixtures).orElse(false));
         }
         return opened;
     }

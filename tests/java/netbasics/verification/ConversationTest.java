@@ -256,7 +256,8 @@ class ConversationTest {
         Conversation.begin();
         try (var silent = SilentTcpPort.open(); var learner = new Socket()) {
             org.junit.jupiter.api.Assumptions.assumeTrue(silent.watchable(),
-                    "this kernel's /proc/net/tcp and tcp6 do not list this network's sockets (a sandboxed kernel's may not), so no attempt can be seen");
+                    "this kernel's /proc/net/tcp and tcp6 do not list this network's sockets (a sandboxed kernel's may not), "
+                            + "so no attempt can be seen");
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> learner.connect(silent.address(), 300))
                     .isInstanceOf(java.net.SocketTimeoutException.class);
             Thread.sleep(100); // a watch's look at the table
@@ -265,6 +266,28 @@ class ConversationTest {
         assertThat(text).containsPattern("silent port +listens with its queue full")
                 .containsPattern("your code → silent port +SYN: a connection attempt, never answered")
                 .containsPattern("your code → silent port +waited — about \\d+ ms for its connect, then gave up");
+    }
+
+    @Test
+    void an_address_a_fixture_gave_back_before_the_test_began_speaks_for_the_learner() throws Exception {
+        try (var earlier = Loopback.tcpListener(); var during = Loopback.tcpListener(); var peer = Loopback.tcpListener()) {
+            // A fixture of a test that is over gave its port back; the system may hand that port to the learner's code next.
+            Conversation.claim("echo peer", earlier.getLocalSocketAddress());
+            Conversation.release(earlier.getLocalSocketAddress());
+            Conversation.begin();
+            // A fixture of this test gives its port back: what it still sends is its own for a while.
+            Conversation.claim("fault proxy", during.getLocalSocketAddress());
+            Conversation.release(during.getLocalSocketAddress());
+            Conversation.received(Kind.READ, Conversation.TCP, earlier.getLocalSocketAddress(), peer.getLocalSocketAddress(),
+                    utf8("mine"), 0, 4, "");
+            Conversation.received(Kind.READ, Conversation.TCP, during.getLocalSocketAddress(), peer.getLocalSocketAddress(),
+                    utf8("its"), 0, 3, "");
+        }
+        Exchange exchange = Conversation.end();
+        assertThat(exchange.events()).singleElement().satisfies(read -> {
+            assertThat(read.from()).isEqualTo(Exchange.LEARNER);
+            assertThat(read.length()).isEqualTo(4);
+        });
     }
 
     @Test

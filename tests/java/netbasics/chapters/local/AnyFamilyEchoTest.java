@@ -15,7 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import netbasics.fixtures.ChannelEchoPeer;
 import netbasics.fixtures.ChannelTestClient;
@@ -23,7 +28,6 @@ import netbasics.fixtures.Loopback;
 import netbasics.fixtures.SilentLocalPort;
 import netbasics.fixtures.SilentTcpPort;
 import netbasics.fixtures.SocketDirectory;
-import netbasics.grading.Call;
 import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
@@ -151,17 +155,12 @@ public class AnyFamilyEchoTest {
             // Bound and listening, never accepting: a connection completes, and nothing ever answers.
             silentLocal.bind(UnixDomainSocketAddress.of(directory.resolve("quiet.sock")));
             silentTcp.bind(new InetSocketAddress(Loopback.ipv4(), 0));
-            // The two families wait out their timeouts side by side.
             List<SocketAddress> silents = List.of(silentLocal.getLocalAddress(), silentTcp.getLocalAddress());
-            long started = System.nanoTime();
-            List<Call> calls = silents.stream().map(silent -> echoAll(script).start(silent, List.of("anyone there?"), SHORT_TIMEOUT)).toList();
+            List<Ended> ends = echoAllAtOnce(script, silents, "anyone there?", Duration.ofSeconds(10));
             for (int i = 0; i < silents.size(); i++) {
-                SocketAddress silent = silents.get(i);
-                Call call = calls.get(i);
-                Throwable thrown = catchThrowable(() -> call.result(Duration.ofSeconds(10)));
-                assertThat(thrown).as("what echoAll(%s, [\"anyone there?\"], 300 ms) did against a server that never answers",
-                        silent).isInstanceOf(SocketTimeoutException.class);
-                assertThat(Duration.ofNanos(System.nanoTime() - started)).as("how long echoAll took with a timeout of 300 ms")
+                assertThat(ends.get(i).thrown()).as("what echoAll(%s, [\"anyone there?\"], 300 ms) did against a server that "
+                        + "never answers", silents.get(i)).isInstanceOf(SocketTimeoutException.class);
+                assertThat(ends.get(i).took()).as("how long echoAll took with a timeout of 300 ms")
                         .isGreaterThanOrEqualTo(Duration.ofMillis(250));
             }
         }
@@ -174,19 +173,38 @@ public class AnyFamilyEchoTest {
     void client_gives_up_on_a_server_that_never_accepts_in_either_family(Script script) throws Exception {
         try (var directory = SocketDirectory.create(); var silentLocal = SilentLocalPort.at(directory.resolve("full.sock"));
              var silentTcp = SilentTcpPort.open()) {
-            // The two families wait out their timeouts side by side.
             List<SocketAddress> silents = List.of(silentLocal.address(), silentTcp.address());
-            long started = System.nanoTime();
-            List<Call> calls = silents.stream().map(silent -> echoAll(script).start(silent, List.of("let me in"), SHORT_TIMEOUT)).toList();
+            List<Ended> ends = echoAllAtOnce(script, silents, "let me in", Duration.ofSeconds(5));
             for (int i = 0; i < silents.size(); i++) {
-                SocketAddress silent = silents.get(i);
-                Call call = calls.get(i);
-                Throwable thrown = catchThrowable(() -> call.result(Duration.ofSeconds(5)));
-                assertThat(thrown).as("what echoAll(%s, [\"let me in\"], %d ms) did when its connect was never answered",
-                        silent, SHORT_TIMEOUT.toMillis()).isInstanceOf(SocketTimeoutException.class);
-                assertThat(Duration.ofNanos(System.nanoTime() - started)).as("how long echoAll took with a timeout of %d ms",
-                        SHORT_TIMEOUT.toMillis()).isLessThan(SHORT_TIMEOUT.plus(Duration.ofMillis(1_500)));
+                assertThat(ends.get(i).thrown()).as("what echoAll(%s, [\"let me in\"], %d ms) did when its connect was never "
+                        + "answered", silents.get(i), SHORT_TIMEOUT.toMillis()).isInstanceOf(SocketTimeoutException.class);
+                assertThat(ends.get(i).took()).as("how long echoAll took with a timeout of %d ms", SHORT_TIMEOUT.toMillis())
+                        .isLessThan(SHORT_TIMEOUT.plus(Duration.ofMillis(1_500)));
             }
+        }
+    }
+
+    /** What one call threw, and how long it took. */
+    private record Ended(Throwable thrown, Duration took) {}
+
+    /**
+     * Calls echoAll(address, [line], SHORT_TIMEOUT) for each address at once, each on a thread of its
+     * own, so that the families wait out their timeouts side by side; returns each call's outcome and
+     * its own duration, in order.
+     */
+    private static List<Ended> echoAllAtOnce(Script script, List<SocketAddress> addresses, String line, Duration bound)
+            throws Exception {
+        try (ExecutorService threads = Executors.newFixedThreadPool(addresses.size())) {
+            List<Future<Ended>> ends = addresses.stream().map(address -> threads.submit(() -> {
+                long started = System.nanoTime();
+                Throwable thrown = catchThrowable(() -> echoAll(script).within(bound).call(address, List.of(line), SHORT_TIMEOUT));
+                return new Ended(thrown, Duration.ofNanos(System.nanoTime() - started));
+            })).toList();
+            List<Ended> ended = new ArrayList<>();
+            for (Future<Ended> end : ends) {
+                ended.add(end.get(bound.toMillis() + 2_000, TimeUnit.MILLISECONDS));
+            }
+            return ended;
         }
     }
 

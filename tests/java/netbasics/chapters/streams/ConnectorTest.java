@@ -232,8 +232,8 @@ public class ConnectorTest {
                 Assumptions.abort("localhost resolves to " + last + ", which cannot be bound here: " + unavailable);
             }
             int port = listener.getLocalPort();
-            String call = "connect(\"localhost\", " + port + ", " + ATTEMPT_MS + ", null), localhost being " + Arrays.toString(resolved)
-                    + " and only " + last.getHostAddress() + " accepting";
+            String call = "connect(\"localhost\", " + port + ", " + ATTEMPT_MS + ", null), localhost being "
+                    + Arrays.toString(resolved) + " and only " + last.getHostAddress() + " accepting";
             try (Socket socket = connectToHost(script).call("localhost", port, ATTEMPT, null)) {
                 assertConnectedTo(socket, listener, call);
             }
@@ -253,11 +253,13 @@ public class ConnectorTest {
                 closedV6 = (InetSocketAddress) closing.getLocalSocketAddress();
             }
             List<InetSocketAddress> toV4 = List.of(closedV6, address(v4));
-            try (Socket socket = callExpectingSocket(connectToAddresses(script, 0), "connect(" + toV4 + ", " + ATTEMPT_MS + ", null)", toV4)) {
+            String toV4Call = "connect(" + toV4 + ", " + ATTEMPT_MS + ", null)";
+            try (Socket socket = callExpectingSocket(connectToAddresses(script, 0), toV4Call, toV4)) {
                 assertConnectedTo(socket, v4, "connect([::1 refuses, 127.0.0.1 accepts], " + ATTEMPT_MS + ", null)");
             }
             List<InetSocketAddress> toV6 = List.of(Loopback.closedTcpPort(), address(v6));
-            try (Socket socket = callExpectingSocket(connectToAddresses(script, 0), "connect(" + toV6 + ", " + ATTEMPT_MS + ", null)", toV6)) {
+            String toV6Call = "connect(" + toV6 + ", " + ATTEMPT_MS + ", null)";
+            try (Socket socket = callExpectingSocket(connectToAddresses(script, 0), toV6Call, toV6)) {
                 assertConnectedTo(socket, v6, "connect([127.0.0.1 refuses, ::1 accepts], " + ATTEMPT_MS + ", null)");
             }
         }

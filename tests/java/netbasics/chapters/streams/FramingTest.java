@@ -417,15 +417,21 @@ public class FramingTest {
                 InputStream in = pair.server().getInputStream();
                 calls.add(c.frame() ? readFrame(script).start(in, MAX) : readLine(script).start(in, MAX));
             }
+            // Every outcome is taken before any is judged: a call whose outcome the test never took would look as if it had died.
+            List<Throwable> outcomes = new ArrayList<>();
             for (int i = 0; i < cases.size(); i++) {
                 Case c = cases.get(i);
                 Call call = calls.get(i);
-                Throwable thrown = catchThrowable(() -> {
+                outcomes.add(catchThrowable(() -> {
                     Object returned = call.result(PROMPTLY);
                     throw new AssertionError(c.what() + ", then silence on a socket with a 100 ms read timeout, returned "
                             + (returned instanceof byte[] bytes ? Bytes.describe(bytes) : returned == null ? "null" : "\"" + returned + "\"")
                             + " instead of letting the SocketTimeoutException through: the peer had not ended anything.");
-                });
+                }));
+            }
+            for (int i = 0; i < cases.size(); i++) {
+                Case c = cases.get(i);
+                Throwable thrown = outcomes.get(i);
                 if (thrown instanceof UnsupportedOperationException todo) {
                     throw todo;
                 }
@@ -437,7 +443,11 @@ public class FramingTest {
             }
         } finally {
             for (TcpPair pair : pairs) {
-                pair.close();
+                try {
+                    pair.close();
+                } catch (IOException closing) {
+                    // the next pair is closed all the same
+                }
             }
         }
     }
