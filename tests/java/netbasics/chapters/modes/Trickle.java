@@ -20,9 +20,10 @@ final class Trickle implements AutoCloseable {
         thread = Thread.ofPlatform().daemon().name("trickle").start(() -> {
             try {
                 while (sent.get() < limit && !Thread.currentThread().isInterrupted()) {
+                    // Counted before it is written: no byte can reach the reader that sent() does not count yet.
+                    sent.incrementAndGet();
                     out.write(value);
                     out.flush();
-                    sent.incrementAndGet();
                     // Sending late on purpose: the pace of the trickle is the point, not a wait for a condition.
                     LockSupport.parkNanos(pause.toNanos());
                 }
@@ -37,6 +38,7 @@ final class Trickle implements AutoCloseable {
         return new Trickle(out, value, pause, limit);
     }
 
+    /** How many bytes were handed to the socket so far: at least as many as can have arrived. */
     int sent() {
         return sent.get();
     }
