@@ -260,8 +260,7 @@ class ConversationTest {
                             + "so no attempt can be seen");
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> learner.connect(silent.address(), 300))
                     .isInstanceOf(java.net.SocketTimeoutException.class);
-            Thread.sleep(100); // a watch's look at the table
-        }
+        } // closing the port waits for its watch's last look, which sees the attempt gone
         String text = TranscriptText.of(Conversation.end());
         assertThat(text).containsPattern("silent port +listens with its queue full")
                 .containsPattern("your code → silent port +SYN: a connection attempt, never answered")
