@@ -109,6 +109,17 @@ public final class Engine implements AutoCloseable {
         return new Engine(defaultSlots(), Math.max(defaultSlots(), shards), shards);
     }
 
+    /**
+     * Grades more exercises side by side from now on (never fewer): for a run whose later jobs
+     * spend most of their time waiting on their tests' bounds rather than on the processor.
+     */
+    public void widen(int slotCount) {
+        if (slots instanceof java.util.concurrent.ThreadPoolExecutor pool && slotCount > pool.getMaximumPoolSize()) {
+            pool.setMaximumPoolSize(slotCount);
+            pool.setCorePoolSize(slotCount); // starts a thread for each job already waiting, up to the new count
+        }
+    }
+
     /** How many slots by default: the cores, at least two; {@code -Dworkbook.workers=N} overrides. */
     public static int defaultSlots() {
         return Integer.getInteger("workbook.workers", Math.max(2, Runtime.getRuntime().availableProcessors()));
