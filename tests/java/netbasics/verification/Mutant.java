@@ -8,6 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import netbasics.grading.Script;
 
@@ -31,6 +35,32 @@ record Mutant(String chapter, String script, String name, String mistake, List<E
     record Edit(String find, String replace) {}
 
     static final String EXTENSION = ".mutant";
+
+    /**
+     * Which test caught each mutant in an earlier self-check: "mutant CHAPTER/SCRIPT/NAME", a tab,
+     * the test's key. Each self-check writes what it saw to target/mutants/caught-by.tsv; copy it
+     * over the committed one when mutants or suites change (a missing or stale line only costs time).
+     */
+    static final String CAUGHT_BY = "tests/mutants/caught-by.tsv";
+
+    /** {@link #CAUGHT_BY} read: the catching test's key by mutant; empty when there is no such file. */
+    static Map<String, String> caughtBy(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                    .map(line -> line.split("\t")).filter(parts -> parts.length == 2)
+                    .collect(Collectors.toMap(parts -> parts[0], parts -> parts[1], (a, b) -> b)) : Map.of();
+        } catch (IOException unreadable) {
+            return Map.of();
+        }
+    }
+
+    /**
+     * The test to run first for this mutant: the one that caught it last time. Tests still run until
+     * the first failure, so only their order changes, and a mutant costs one test, not several.
+     */
+    Set<String> triedFirst(Map<String, String> caughtBy) {
+        return Optional.ofNullable(caughtBy.get(toString())).map(Set::of).orElse(Set.of());
+    }
 
     /** Every mutant under {@code folder} (tests/mutants), in a stable order. */
     static List<Mutant> all(Path folder) {

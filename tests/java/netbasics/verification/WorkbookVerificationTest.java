@@ -15,11 +15,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import netbasics.grader.Engine;
 import netbasics.grading.Exercise;
@@ -81,37 +79,20 @@ class WorkbookVerificationTest {
 
     /**
      * A mutant that cannot be planted (its edit no longer fits the solution) fails its own test only.
-     * The test that caught it last time ({@link #CAUGHT_BY}) runs first: the same tests run until
-     * the first failure, so only the order changes, and a mutant costs one test, not several.
+     * The test that caught it last time runs first ({@link Mutant#triedFirst}).
      */
     private static CompletableFuture<List<Outcome>> gradeMutant(Mutant mutant, Path scratch) {
         try {
             Path tree = mutant.plant(HOME.resolve("solutions"), scratch);
-            Set<String> first = Optional.ofNullable(CAUGHT_BY.get(mutant.toString())).map(Set::of).orElse(Set.of());
-            return engine.submitUntilFirstFailure(tree, mutant.chapter(), mutant.script(), true, first);
+            return engine.submitUntilFirstFailure(tree, mutant.chapter(), mutant.script(), true, mutant.triedFirst(CAUGHT_BY));
         } catch (RuntimeException cannotPlant) {
             return CompletableFuture.failedFuture(cannotPlant);
         }
     }
 
-    /**
-     * Which test caught each mutant in an earlier run (tests/mutants/caught-by.tsv): "mutant
-     * CHAPTER/SCRIPT/NAME", a tab, the test's key. Each run writes what it saw to
-     * target/mutants/caught-by.tsv; copy it over the committed one when mutants or suites change
-     * (a missing or stale line only costs time).
-     */
-    private static final Map<String, String> CAUGHT_BY = readCaughtBy(HOME.resolve("tests/mutants/caught-by.tsv"));
+    /** Which test caught each mutant in an earlier run ({@link Mutant#caughtBy}); this run's, to write back. */
+    private static final Map<String, String> CAUGHT_BY = Mutant.caughtBy(HOME.resolve(Mutant.CAUGHT_BY));
     private static final Map<String, String> CAUGHT_NOW = new java.util.concurrent.ConcurrentSkipListMap<>();
-
-    private static Map<String, String> readCaughtBy(Path file) {
-        try {
-            return Files.isRegularFile(file) ? Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-                    .map(line -> line.split("\t")).filter(parts -> parts.length == 2)
-                    .collect(Collectors.toMap(parts -> parts[0], parts -> parts[1], (a, b) -> b)) : Map.of();
-        } catch (IOException unreadable) {
-            return Map.of();
-        }
-    }
 
     @AfterAll
     static void stopTheWorkers() throws IOException {
@@ -119,7 +100,7 @@ class WorkbookVerificationTest {
         if (!CAUGHT_NOW.isEmpty()) {
             Map<String, String> all = new java.util.TreeMap<>(CAUGHT_BY);
             all.putAll(CAUGHT_NOW);
-            Path written = Workbook.target("mutants").resolve("caught-by.tsv");
+            Path written = Workbook.target("mutants").resolve(Path.of(Mutant.CAUGHT_BY).getFileName());
             Files.createDirectories(written.getParent());
             Files.write(written, all.entrySet().stream().map(e -> e.getKey() + "\t" + e.getValue()).toList(), StandardCharsets.UTF_8);
         }
