@@ -223,8 +223,7 @@ public final class Engine implements AutoCloseable {
         }
         ScriptCompiler.Compilation compilation = ScriptCompiler.compile(file);
         if (!compilation.succeeded()) {
-            return failAll(tests, Workbook.display(file) + " does not compile, so none of its tests can run:\n" + compilation.errors(),
-                    asFinished);
+            return failAll(tests, compilation.failure(), asFinished);
         }
         List<BytecodeCheck.Violation> refused = BytecodeCheck.check(compilation.classes(), script);
         if (!refused.isEmpty()) {

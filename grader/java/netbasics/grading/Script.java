@@ -51,16 +51,7 @@ public final class Script {
         }
         ScriptCompiler.Compilation compilation = ScriptCompiler.compile(file);
         if (!compilation.succeeded()) {
-            List<String> others = compilation.broken().stream().filter(broken -> !broken.equals(compilation.source().toAbsolutePath().normalize()))
-                    .map(Workbook::display).toList();
-            if (!others.isEmpty() && others.size() == compilation.broken().size()) {
-                // The exercise itself may be right: say which file it pulls in (//SOURCES) is the one to fix.
-                throw new AssertionError(String.join(" and ", others) + (others.size() == 1 ? " does" : " do")
-                        + " not compile, and " + Workbook.display(file) + " needs it (//SOURCES), so none of this exercise's tests can run:\n"
-                        + compilation.errors());
-            }
-            throw new AssertionError(Workbook.display(file) + " does not compile, so none of its tests can run:\n"
-                    + compilation.errors());
+            throw new AssertionError(compilation.failure());
         }
         return LOADED.computeIfAbsent(compilation.classes(), this::load);
     }

@@ -40,8 +40,26 @@ public final class ScriptCompiler {
      * every file compiled, the script first; {@code broken} the files javac found errors in.
      */
     public record Compilation(Path source, List<Path> sources, Path classes, String errors, List<Path> broken) {
+        /** How every message of a compilation that failed ends its first sentence (the status labels it "does not compile"). */
+        public static final String NONE_CAN_RUN = "so none of its tests can run";
+
         public boolean succeeded() {
             return errors == null;
+        }
+
+        /**
+         * Why none of the script's tests can run, naming the file to fix: the script itself, or, when
+         * every error is in files it pulls in with //SOURCES, those files (the exercise may be right).
+         */
+        public String failure() {
+            Path self = source.toAbsolutePath().normalize();
+            List<String> others = broken.stream().filter(file -> !file.equals(self)).map(Workbook::display).toList();
+            if (!others.isEmpty() && others.size() == broken.size()) {
+                return String.join(" and ", others) + (others.size() == 1 ? " does" : " do") + " not compile, and "
+                        + Workbook.display(source) + " needs " + (others.size() == 1 ? "it" : "them") + " (//SOURCES), "
+                        + NONE_CAN_RUN + ":\n" + errors;
+            }
+            return Workbook.display(source) + " does not compile, " + NONE_CAN_RUN + ":\n" + errors;
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import netbasics.grading.GradeReport;
 import netbasics.grading.Outcome;
+import netbasics.grading.ScriptCompiler;
 import netbasics.grading.Workbook;
 
 /**
@@ -225,7 +226,7 @@ public final class WorkbookCommand {
             }
             boolean nonePassed = outcomes.stream().noneMatch(o -> o.status() == Outcome.Status.PASSED);
             if (nonePassed && !outcomes.isEmpty() && outcomes.stream().filter(o -> o.status() == Outcome.Status.FAILED)
-                    .allMatch(o -> o.message().contains(" does not compile, so none of its tests can run"))) {
+                    .allMatch(o -> o.message().matches("(?s)[^\\n]* not compile, [^\\n]*" + ScriptCompiler.Compilation.NONE_CAN_RUN + ":.*"))) {
                 return DOES_NOT_COMPILE;
             }
             boolean untouched = outcomes.stream().noneMatch(o -> o.status() == Outcome.Status.PASSED)

@@ -19,6 +19,7 @@ import netbasics.grading.GradeReport;
 import netbasics.grading.Outcome;
 import netbasics.grading.Script;
 import netbasics.grading.Workbook;
+import netbasics.workbook.WorkbookCommand;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +39,24 @@ class HarnessTest {
             assertThat(o.status()).isEqualTo(Outcome.Status.FAILED);
             assertThat(o.message()).contains("UdpEchoServer.java does not compile").contains("error: ';' expected");
         });
+    }
+
+    @Test
+    void a_file_pulled_in_that_does_not_compile_is_named_as_the_one_to_fix() throws IOException {
+        Path tree = variant("pulls-in-a-broken-file", solution -> solution.replace("public class UdpEchoServer {", "public class UdpEchoServer  {"));
+        Path pulledIn = tree.resolve("cli/CommandLine.java");
+        String commandLine = Files.readString(pulledIn, StandardCharsets.UTF_8);
+        Files.writeString(pulledIn, commandLine.replaceFirst(";\n", "\n"), StandardCharsets.UTF_8);
+        List<Outcome> outcomes;
+        try (var engine = new netbasics.grader.Engine(1, 0)) { // the grader's own path, as every platform grades
+            outcomes = engine.submit(tree, CHAPTER, SCRIPT, false, false).join();
+        }
+        assertThat(outcomes).isNotEmpty().allSatisfy(o -> {
+            assertThat(o.status()).isEqualTo(Outcome.Status.FAILED);
+            assertThat(o.message()).containsPattern("^\\S*cli/CommandLine\\.java does not compile, and \\S*" + CHAPTER + "/" + SCRIPT
+                    + "\\.java needs it \\(//SOURCES\\), so none of its tests can run:\n").contains("error: ';' expected");
+        });
+        assertThat(WorkbookCommand.Mark.of(outcomes)).as("the status of the exercise").isEqualTo(WorkbookCommand.Mark.DOES_NOT_COMPILE);
     }
 
     @Test
