@@ -56,7 +56,10 @@ class WorkbookWatchTest {
         String shown = out.toString(StandardCharsets.UTF_8);
         assertThat(shown.substring(0, shown.indexOf("Watching ")))
                 .as("what watch printed before it began to watch: the first grading, then the save made during it")
-                .containsPattern("TextCodec +done ") // the first grading's outcomes, not "not started 0 / 0"
+                // The first grading's outcomes, not "not started 0 / 0". Whether every test passed under the machine's
+                // load is the self-check's question for solutions/ (under two CPU burners, one of TextCodec's tests once
+                // failed in this first grading); this test asks only that watch showed the grading and then the save.
+                .containsPattern("TextCodec +(done|partial) +\\d+ / [1-9]")
                 .contains("TextCodec.java saved");
     }
 
