@@ -127,6 +127,7 @@ class BrokenExerciseReportsTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES) // two Chromium starts, each bounded by run(); a cold one once took over 30 s in CI
     void report_html_draws_a_sequence_diagram_for_each_failing_test_in_chromium() throws Exception {
         ReportToolsTest.Rendered rendered = ReportToolsTest.render(html, 4000);
         String dom = rendered.dom();

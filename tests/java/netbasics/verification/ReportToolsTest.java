@@ -82,6 +82,7 @@ class ReportToolsTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES) // two Chromium starts, each bounded by run(); a cold one once took over 30 s in CI
     void chromium_renders_the_report_with_its_table_tests_and_diagrams() throws Exception {
         Path report = HtmlReport.write(FOLDER, "broken/", outcomes).toAbsolutePath();
         Rendered rendered = render(report, 2400);
