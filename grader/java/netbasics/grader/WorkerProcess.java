@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,13 @@ final class WorkerProcess implements AutoCloseable {
      * worker's heap costs in resident memory (the default would be a third of the heap).
      */
     static final String YOUNG = "16m";
+    private static final List<String> OPTIONS = List.of("-Xmx" + HEAP, "-XX:MaxNewSize=" + YOUNG, "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-Xshare:auto",
+            // A platform charset that is not UTF-8, as on many learners' machines: code that forgets to name its
+            // charset garbles "£€" here instead of passing by luck. The streams are UTF-8 all the same.
+            "-Dfile.encoding=ISO-8859-1", "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8");
+    /** Arguments and file names in UTF-8 whatever the grader's own locale (LANG unset turns "£€" into "??"). */
+    private static final Map<String, String> ENVIRONMENT = Map.of("LC_ALL", "C.UTF-8", "LANG", "C.UTF-8");
     /** The longest frame accepted; anything longer is not the worker's. */
     private static final int MAX_LINE = 4 << 20;
     /** What a worker may write in all before it is taken to be flooding its channel. */
@@ -62,17 +70,13 @@ final class WorkerProcess implements AutoCloseable {
     }
 
     static WorkerProcess start(String classPath, Sandbox sandbox) {
+        var launch = WorkerClassData.launch(classPath, OPTIONS, ENVIRONMENT);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + HEAP, "-XX:MaxNewSize=" + YOUNG, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-XX:+ExitOnOutOfMemoryError", "-Xshare:auto",
-                // A platform charset that is not UTF-8, as on many learners' machines: code that forgets to name its
-                // charset garbles "£€" here instead of passing by luck. The streams are UTF-8 all the same.
-                "-Dfile.encoding=ISO-8859-1", "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8",
-                "-cp", classPath, Worker.class.getName()));
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(launch.options());
+        command.addAll(List.of("-cp", launch.classPath(), Worker.class.getName()));
         var builder = new ProcessBuilder(sandbox.wrap(command));
-        // Arguments and file names in UTF-8 whatever the grader's own locale (LANG unset turns "£€" into "??").
-        builder.environment().put("LC_ALL", "C.UTF-8");
-        builder.environment().put("LANG", "C.UTF-8");
+        builder.environment().putAll(ENVIRONMENT);
         builder.environment().remove("JAVA_TOOL_OPTIONS");
         builder.environment().remove("_JAVA_OPTIONS");
         builder.environment().remove("JDK_JAVA_OPTIONS");
