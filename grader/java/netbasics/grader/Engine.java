@@ -125,6 +125,14 @@ public final class Engine implements AutoCloseable {
         return Integer.getInteger("workbook.workers", Math.max(2, Runtime.getRuntime().availableProcessors()));
     }
 
+    /**
+     * Waits, at most {@code bound}, until this engine's workers start from a class-data archive
+     * (see {@code WorkerClassData}); the archive, or empty when none could be made.
+     */
+    public Optional<Path> awaitClassData(Duration bound) {
+        return WorkerProcess.awaitClassData(classPath, bound);
+    }
+
     public Catalog catalog() {
         return catalog;
     }

@@ -47,6 +47,7 @@ final class WorkerClassData {
     record Launch(String classPath, List<String> options) {}
 
     static final String SWITCH = "workbook.classdata";
+    private static final String ARCHIVE_OPTION = "-XX:SharedArchiveFile=";
     /** A worker that has not loaded the suites within this long will not; the archive is then not made. */
     private static final long DUMP_BOUND_SECONDS = 60;
     private static final Map<String, CompletableFuture<Optional<Launch>>> MADE = new ConcurrentHashMap<>();
@@ -77,7 +78,7 @@ final class WorkerClassData {
             String key = digest(fingerprint(entries, plain.options()));
             Path archive = store.resolve(key + ".jsa");
             Path jar = store.resolve(key + ".jar");
-            Launch shared = new Launch(packedClassPath(entries, jar), withArchive(plain.options(), "-XX:SharedArchiveFile=" + archive));
+            Launch shared = new Launch(packedClassPath(entries, jar), withArchive(plain.options(), ARCHIVE_OPTION + archive));
             boolean packed = !shared.classPath().equals(plain.classPath());
             if (Files.isRegularFile(archive) && (!packed || Files.isRegularFile(jar))) {
                 return Optional.of(shared);
@@ -121,6 +122,13 @@ final class WorkerClassData {
                 for (Path file : filesIn(folder)) {
                     String name = folder.relativize(file).toString().replace(java.io.File.separatorChar, '/');
                     if (names.add(name)) { // the first folder on the class path wins, as it does for a class loader
+                        // Folders get entries of their own: finding the classes of a package (as JUnit does) asks for them.
+                        for (int slash = name.indexOf('/'); slash > 0; slash = name.indexOf('/', slash + 1)) {
+                            if (names.add(name.substring(0, slash + 1))) {
+                                out.putNextEntry(new JarEntry(name.substring(0, slash + 1)));
+                                out.closeEntry();
+                            }
+                        }
                         out.putNextEntry(new JarEntry(name));
                         Files.copy(file, out);
                         out.closeEntry();
@@ -229,6 +237,25 @@ final class WorkerClassData {
                     Files.deleteIfExists(file);
                 }
             }
+        }
+    }
+
+    /**
+     * Waits, at most {@code bound}, for the archive of {@code classPath} to be made (its making
+     * starts if it has not); the archive, or empty if none could be made.
+     */
+    static Optional<Path> await(String classPath, List<String> options, Map<String, String> environment, java.time.Duration bound) {
+        launch(classPath, options, environment);
+        var made = MADE.get(classPath + '\0' + options);
+        try {
+            return made == null ? Optional.empty() : made.get(bound.toMillis(), TimeUnit.MILLISECONDS)
+                    .flatMap(shared -> shared.options().stream().filter(option -> option.startsWith(ARCHIVE_OPTION)).findFirst())
+                    .map(option -> Path.of(option.substring(ARCHIVE_OPTION.length())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return Optional.empty();
         }
     }
 }

@@ -87,6 +87,11 @@ final class WorkerProcess implements AutoCloseable {
         }
     }
 
+    /** Waits, at most {@code bound}, for the class-data archive of workers on {@code classPath}; see {@link WorkerClassData}. */
+    static Optional<Path> awaitClassData(String classPath, Duration bound) {
+        return WorkerClassData.await(classPath, OPTIONS, ENVIRONMENT, bound);
+    }
+
     /** Gives the worker its job; for a one-job worker, its standard input is closed after it. */
     void send(Worker.Job job) {
         try {

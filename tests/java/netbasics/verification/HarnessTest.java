@@ -60,6 +60,20 @@ class HarnessTest {
     }
 
     @Test
+    void workers_started_from_the_class_data_archive_grade_as_any_other() {
+        try (var engine = new netbasics.grader.Engine(1, 0)) {
+            assertThat(engine.awaitClassData(Duration.ofSeconds(60))).as("the class-data archive the grading workers start from")
+                    .hasValueSatisfying(archive -> assertThat(archive).isRegularFile());
+            List<Outcome> solved = engine.submit(Workbook.home().resolve("solutions"), "05-local", "SocketPair", false, false).join();
+            assertThat(solved).as("the solution's outcomes, graded by workers started from the archive").isNotEmpty()
+                    .allSatisfy(o -> assertThat(o.status()).as(o.message()).isEqualTo(Outcome.Status.PASSED));
+            List<Outcome> stubbed = engine.submit(Workbook.home().resolve("chapters"), "05-local", "SocketPair", false, false).join();
+            assertThat(stubbed).as("the stub's outcomes, graded by workers started from the archive").isNotEmpty()
+                    .allSatisfy(o -> assertThat(o.message()).contains("TODO"));
+        }
+    }
+
+    @Test
     void a_mistyped_contract_method_fails_naming_the_exact_signature_expected() throws IOException {
         List<Outcome> outcomes = gradeVariant("wrong-signature",
                 solution -> solution.replace("public static void serve(DatagramSocket socket)", "public static void serve(DatagramSocket socket, int spare)")
