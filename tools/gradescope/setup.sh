@@ -10,7 +10,8 @@
 #      to results.json), iproute2 and util-linux (a loopback-only network namespace), and the
 #      unprivileged user netbasics-student that runs the students' code;
 #   3. a first grading of the untouched stubs, so that Maven and every library and plugin are
-#      downloaded now, not while a student waits. The stubs fail every test; that is expected.
+#      downloaded now, not while a student waits, and the grading workers' class-data archive
+#      (target/worker-classdata/, root's, readable by the workers' user) is made once for the image. The stubs fail every test; that is expected.
 #      A build that cannot run at all is an error, shown with the end of Maven's output.
 #
 # NETBASICS_SETUP_SYSTEM=no (tools/gradescope/test.sh) leaves the machine alone: steps 1 and 2

@@ -50,6 +50,8 @@ final class WorkerClassData {
     private static final String ARCHIVE_OPTION = "-XX:SharedArchiveFile=";
     /** A worker that has not loaded the suites within this long will not; the archive is then not made. */
     private static final long DUMP_BOUND_SECONDS = 60;
+    private static final long STALE_IN_STORE_MILLIS = 30 * 60_000L;
+    private static final long STALE_STORE_MILLIS = 24 * 3_600_000L;
     private static final Map<String, CompletableFuture<Optional<Launch>>> MADE = new ConcurrentHashMap<>();
 
     private WorkerClassData() {}
@@ -81,6 +83,7 @@ final class WorkerClassData {
             Launch shared = new Launch(packedClassPath(entries, jar), withArchive(plain.options(), ARCHIVE_OPTION + archive));
             boolean packed = !shared.classPath().equals(plain.classPath());
             if (Files.isRegularFile(archive) && (!packed || Files.isRegularFile(jar))) {
+                markInUse(store);
                 return Optional.of(shared);
             }
             createReadable(store);
@@ -213,6 +216,15 @@ final class WorkerClassData {
         Files.move(made, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** Keeps a store from being taken for one no run uses (see forgetAllBut); a store this run may not touch stays as it is. */
+    private static void markInUse(Path store) {
+        try {
+            Files.setLastModifiedTime(store, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (IOException readOnly) {
+            // nobody else can remove it either
+        }
+    }
+
     /** The store and its parents under target/, readable by the workers' user whatever the umask. */
     private static void createReadable(Path store) throws IOException {
         Files.createDirectories(store);
@@ -228,13 +240,29 @@ final class WorkerClassData {
         }
     }
 
-    /** Removes the archives and JARs of class paths that have since changed (each is tens of MB). */
+    /**
+     * Removes what runs no longer use (each archive is tens of MB): in this store, the files made for
+     * a class path whose files have since changed; beside it, the stores of class paths no run has
+     * used for a day (the workbook command's JAR gets a new path whenever its sources change). A
+     * run that started from a file keeps it for its whole length, so only files left alone for a
+     * while go.
+     */
     private static void forgetAllBut(Path store, Set<Path> kept) throws IOException {
+        long now = System.currentTimeMillis();
         try (Stream<Path> files = Files.list(store)) {
             for (Path file : files.filter(file -> !kept.contains(file)).toList()) {
-                if (!file.getFileName().toString().startsWith("making-") && !file.getFileName().toString().startsWith("packing-")
-                        || Files.getLastModifiedTime(file).toMillis() < System.currentTimeMillis() - 10 * 60_000) {
+                if (Files.getLastModifiedTime(file).toMillis() < now - STALE_IN_STORE_MILLIS) {
                     Files.deleteIfExists(file);
+                }
+            }
+        }
+        try (Stream<Path> stores = Files.list(store.getParent())) {
+            for (Path other : stores.filter(other -> !other.equals(store) && Files.isDirectory(other)).toList()) {
+                if (Files.getLastModifiedTime(other).toMillis() < now - STALE_STORE_MILLIS) {
+                    for (Path file : filesIn(other)) {
+                        Files.deleteIfExists(file);
+                    }
+                    Files.deleteIfExists(other);
                 }
             }
         }
