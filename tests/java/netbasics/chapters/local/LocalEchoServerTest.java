@@ -139,32 +139,38 @@ public class LocalEchoServerTest {
         }
     }
 
-    /** Four clients each send 256 KB of bytes of their own at the same time, and each must get back exactly its own. */
+    /**
+     * Four clients, each with bytes of its own, and each must get back exactly its own: one sends 1 MB and reads nothing
+     * back while the other three, at the same time, each send 256 KB and read their echo.
+     */
     static void assertConversationsKeptApart(java.net.SocketAddress server) throws Exception {
-        int count = 4;
         var random = new Random(5151);
+        byte[] held = new byte[1024 * 1024];
+        random.nextBytes(held);
+        int others = 3;
         List<ChannelTestClient> clients = new ArrayList<>();
-        // A thread per client (the common pool may have only one on a small machine): four conversations in flight.
-        try (var threads = java.util.concurrent.Executors.newFixedThreadPool(count)) {
+        // A thread per client (the common pool may have only one on a small machine): the conversations in flight at once.
+        try (var threads = java.util.concurrent.Executors.newFixedThreadPool(others); var lagging = ChannelTestClient.connect(server)) {
+            // This client sends more than the connection holds and reads nothing back: the server's conversation with it
+            // stops part-way through writing a buffer, and waits. Meanwhile the others each send a message and read its
+            // echo, so the server reads into its other conversations' buffers: into that same one, if they share it.
+            int sent = lagging.sendUntilStalled(held, Duration.ofMillis(200), Duration.ofSeconds(5));
             List<byte[]> messages = new ArrayList<>();
             List<java.util.concurrent.CompletableFuture<byte[]>> echoes = new ArrayList<>();
-            for (int c = 0; c < count; c++) {
+            for (int c = 0; c < others; c++) {
                 byte[] message = new byte[256 * 1024];
                 random.nextBytes(message);
                 messages.add(message);
-                clients.add(ChannelTestClient.connect(server));
+                var client = ChannelTestClient.connect(server);
+                clients.add(client);
+                echoes.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> client.exchange(message, Duration.ofSeconds(3)), threads));
             }
-            for (int c = 0; c < count; c++) {
-                var client = clients.get(c);
-                byte[] message = messages.get(c);
-                // Each client reads its echo only once it has sent everything: the server's writes wait for it part-way
-                // through a buffer, while the other conversations read on (into that same buffer, if it is shared).
-                echoes.add(java.util.concurrent.CompletableFuture.supplyAsync(
-                        () -> client.exchangeReadingLate(message, Duration.ofSeconds(10), Duration.ofMillis(300)), threads));
+            for (int c = 0; c < others; c++) {
+                assertEcho(messages.get(c), echoes.get(c).join(), "by client " + (c + 1) + " of " + (others + 1) + " (256 KB), while "
+                        + "client 0 had sent " + sent + " bytes and read none of their echo yet");
             }
-            for (int c = 0; c < count; c++) {
-                assertEcho(messages.get(c), echoes.get(c).join(), "by client " + c + " of " + count + ", all sending 256 KB at the same time");
-            }
+            assertEcho(held, lagging.exchangeRest(held, sent, Duration.ofSeconds(5)), "by client 0, which sent " + sent + " of its "
+                    + held.length + " bytes, read nothing back until " + others + " other clients had their echoes, then the rest");
         } finally {
             clients.forEach(ChannelTestClient::close);
         }
