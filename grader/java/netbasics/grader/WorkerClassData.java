@@ -153,7 +153,7 @@ final class WorkerClassData {
         var builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
         builder.environment().putAll(environment);
-        List.of("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS").forEach(builder.environment()::remove);
+        WorkerProcess.JVM_OPTION_VARIABLES.forEach(builder.environment()::remove);
         Process process = builder.start();
         try (OutputStream in = process.getOutputStream()) {
             in.write((Channel.withNewKey().key() + "\n").getBytes(StandardCharsets.US_ASCII));

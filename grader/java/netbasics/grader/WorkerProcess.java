@@ -42,6 +42,8 @@ final class WorkerProcess implements AutoCloseable {
             "-Dfile.encoding=ISO-8859-1", "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8");
     /** Arguments and file names in UTF-8 whatever the grader's own locale (LANG unset turns "£€" into "??"). */
     private static final Map<String, String> ENVIRONMENT = Map.of("LC_ALL", "C.UTF-8", "LANG", "C.UTF-8");
+    /** Variables through which the grader's own environment would add options to a worker's JVM: a worker gets none. */
+    static final List<String> JVM_OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS");
     /** The longest frame accepted; anything longer is not the worker's. */
     private static final int MAX_LINE = 4 << 20;
     /** What a worker may write in all before it is taken to be flooding its channel. */
@@ -77,9 +79,7 @@ final class WorkerProcess implements AutoCloseable {
         command.addAll(List.of("-cp", launch.classPath(), Worker.class.getName()));
         var builder = new ProcessBuilder(sandbox.wrap(command));
         builder.environment().putAll(ENVIRONMENT);
-        builder.environment().remove("JAVA_TOOL_OPTIONS");
-        builder.environment().remove("_JAVA_OPTIONS");
-        builder.environment().remove("JDK_JAVA_OPTIONS");
+        JVM_OPTION_VARIABLES.forEach(builder.environment()::remove);
         try {
             return new WorkerProcess(builder.start());
         } catch (IOException e) {
