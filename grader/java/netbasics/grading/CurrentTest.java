@@ -55,6 +55,11 @@ public final class CurrentTest {
         PROCESSES.add(process);
     }
 
+    /** True while {@code process} belongs to the test that is running: {@link #end()} will end it. */
+    static boolean owns(MainProcess process) {
+        return PROCESSES.contains(process);
+    }
+
     /** Lets every call of the current test get going, or fail, before a failure is explained. */
     static void settle() {
         CALLS.forEach(call -> call.settle(Duration.ofSeconds(2)));
@@ -73,7 +78,7 @@ public final class CurrentTest {
 
     /** Ends the processes the test started and forgets its calls: nothing outlives its test. */
     static void end() {
-        PROCESSES.forEach(MainProcess::close);
+        PROCESSES.forEach(MainProcess::kill);
         PROCESSES.clear();
         CALLS.clear();
     }

@@ -117,8 +117,21 @@ public final class MainProcess implements AutoCloseable {
         return "It printed on standard output:\n" + indent(stdout()) + "and on standard error:\n" + indent(stderr());
     }
 
+    /**
+     * Ends the program, but not at once while its test is running: a stub's {@code main} that dies of
+     * its TODO often closes its socket before the JVM has printed the TODO's stack trace, so the test
+     * sees a refused connection or a broken pipe and leaves its try-with-resources block while the
+     * trace is still on its way. Killed now, the program would take the real cause with it; the test's
+     * end ({@link CurrentTest#end()}), after the failure has been explained, kills it instead.
+     */
     @Override
     public void close() {
+        if (!CurrentTest.owns(this)) {
+            kill();
+        }
+    }
+
+    void kill() {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         try {
