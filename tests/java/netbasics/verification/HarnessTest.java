@@ -143,6 +143,19 @@ class HarnessTest {
     }
 
     @Test
+    void a_main_that_closes_its_listener_before_its_todo_is_printed_still_says_not_done() throws IOException {
+        // As a stub's main can: its listener is closed as the TODO unwinds, and the test's connection is refused
+        // while the TODO's stack trace is still to come. The test's end must not take the trace with the program.
+        Path tree = variant("03-streams", "Framing", "closes-before-its-todo", solution -> solution.replace(
+                "            CommandLine.serving(listener.getLocalSocketAddress());\n",
+                "            CommandLine.serving(listener.getLocalSocketAddress());\n            listener.close();\n"
+                        + "            try { Thread.sleep(300); } catch (InterruptedException e) { }\n"
+                        + "            if (listener.isClosed()) throw new UnsupportedOperationException(\"TODO main: serve\");\n"));
+        List<Outcome> outcomes = GradingRun.gradeOne(tree, netbasics.chapters.streams.FramingTest.class, "main_prints_the_frames_it_receives");
+        assertThat(outcomes).singleElement().satisfies(o -> assertThat(o.message()).startsWith("Not done yet: TODO main: serve"));
+    }
+
+    @Test
     void a_stub_failure_says_not_done_and_gives_the_hint() {
         List<Outcome> outcomes = GradingRun.grade(Workbook.home().resolve("chapters"), Set.of(CHAPTER), Set.of(SCRIPT));
         assertThat(outcomes).isNotEmpty().allSatisfy(o -> assertThat(o.message()).startsWith("Not done yet: TODO").contains("\n\nHint: "));
@@ -192,15 +205,20 @@ class HarnessTest {
 
     /** Writes a tree holding UdpEchoServer's solution changed by {@code change}; returns its root. */
     private static Path variant(String name, UnaryOperator<String> change) throws IOException {
-        String solution = Files.readString(Workbook.scriptFile(Workbook.home().resolve("solutions"), CHAPTER, SCRIPT));
+        return variant(CHAPTER, SCRIPT, name, change);
+    }
+
+    /** Writes a tree holding the solution of {@code script} changed by {@code change}; returns its root. */
+    private static Path variant(String chapter, String script, String name, UnaryOperator<String> change) throws IOException {
+        String solution = Files.readString(Workbook.scriptFile(Workbook.home().resolve("solutions"), chapter, script));
         String changed = change.apply(solution);
         assertThat(changed).as("the variant %s changes the solution", name).isNotEqualTo(solution);
         Path root = Workbook.target("harness-test").resolve(name);
-        Path file = Workbook.scriptFile(root, CHAPTER, SCRIPT);
+        Path file = Workbook.scriptFile(root, chapter, script);
         Files.createDirectories(file.getParent());
         Files.writeString(file, changed, StandardCharsets.UTF_8);
         Path solutions = Workbook.home().resolve("solutions");
-        for (Path source : Script.sources(Workbook.scriptFile(solutions, CHAPTER, SCRIPT)).stream().skip(1).toList()) {
+        for (Path source : Script.sources(Workbook.scriptFile(solutions, chapter, script)).stream().skip(1).toList()) {
             Path copy = root.resolve(solutions.relativize(source).toString()); // what the script pulls in: cli/CommandLine.java
             Files.createDirectories(copy.getParent());
             Files.copy(source, copy, StandardCopyOption.REPLACE_EXISTING);
