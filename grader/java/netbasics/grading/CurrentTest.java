@@ -17,6 +17,10 @@ public final class CurrentTest {
 
     private static final List<Call> CALLS = new CopyOnWriteArrayList<>();
     private static final List<MainProcess> PROCESSES = new CopyOnWriteArrayList<>();
+    /** How long, in all, a failing test's explanation waits for programs that may be dying to end and print why. */
+    private static final Duration PROGRAMS_SETTLING = Duration.ofMillis(500);
+    /** True from a test's start to its end: a program started outside that span has no end to wait for. */
+    private static volatile boolean testRunning;
 
     private CurrentTest() {}
 
@@ -55,15 +59,25 @@ public final class CurrentTest {
         PROCESSES.add(process);
     }
 
-    /** True while {@code process} belongs to the test that is running: {@link #end()} will end it. */
+    /**
+     * True while {@code process} belongs to the test that is running, so that {@link #end()} will end it
+     * (false for one started by a test's thread that outlived its test).
+     */
     static boolean owns(MainProcess process) {
-        return PROCESSES.contains(process);
+        return testRunning && PROCESSES.contains(process);
+    }
+
+    /** A test begins: what it starts is ended by {@link #end()}. */
+    static void begin() {
+        testRunning = true;
     }
 
     /** Lets every call of the current test get going, or fail, before a failure is explained. */
     static void settle() {
         CALLS.forEach(call -> call.settle(Duration.ofSeconds(2)));
-        PROCESSES.stream().filter(p -> p.todo().isEmpty()).forEach(p -> p.settle(Duration.ofMillis(500)));
+        // One wait for all of them: a working program is still serving when the wait ends, and each costs the test no more.
+        long until = System.nanoTime() + PROGRAMS_SETTLING.toNanos();
+        PROCESSES.stream().filter(p -> p.todo().isEmpty()).forEach(p -> p.settle(Duration.ofNanos(until - System.nanoTime())));
     }
 
     /** A call of the current test that died: it threw, and not as an answer the test asked for. */
@@ -78,6 +92,7 @@ public final class CurrentTest {
 
     /** Ends the processes the test started and forgets its calls: nothing outlives its test. */
     static void end() {
+        testRunning = false;
         PROCESSES.forEach(MainProcess::kill);
         PROCESSES.clear();
         CALLS.clear();

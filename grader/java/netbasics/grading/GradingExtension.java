@@ -62,6 +62,7 @@ public final class GradingExtension implements ParameterResolver, BeforeEachCall
     public void beforeEach(ExtensionContext context) {
         JdkWarmUp.once();
         CurrentTest.end();
+        CurrentTest.begin();
         Conversation.begin();
         Opened.clear();
         context.getStore(LEAKS).put("descriptors", OpenDescriptors.snapshot());

@@ -28,6 +28,8 @@ public final class MainProcess implements AutoCloseable {
     record Todo(String text, String file) {}
     /** How long, once the process has ended, its output may take to be read to the end. */
     private static final Duration OUTPUT_AFTER_EXIT = Duration.ofSeconds(5);
+    /** The least time given to read what is left in the pipe once a program has ended. */
+    private static final Duration LAST_OUTPUT = Duration.ofMillis(200);
     /** How much of each of its streams is kept: enough for any honest program's transcript. */
     private static final int MAX_KEPT = 256 * 1024;
 
@@ -121,8 +123,9 @@ public final class MainProcess implements AutoCloseable {
      * Ends the program, but not at once while its test is running: a stub's {@code main} that dies of
      * its TODO often closes its socket before the JVM has printed the TODO's stack trace, so the test
      * sees a refused connection or a broken pipe and leaves its try-with-resources block while the
-     * trace is still on its way. Killed now, the program would take the real cause with it; the test's
-     * end ({@link CurrentTest#end()}), after the failure has been explained, kills it instead.
+     * trace is still on its way. Killed now, the program would take the real cause with it; so close
+     * hands it to the test's end ({@link CurrentTest#end()}), which kills it once the failure has been
+     * explained. A program started outside a test's span is killed at once.
      */
     @Override
     public void close() {
@@ -131,6 +134,7 @@ public final class MainProcess implements AutoCloseable {
         }
     }
 
+    /** Ends the program and what it started, at once. */
     void kill() {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
@@ -147,9 +151,9 @@ public final class MainProcess implements AutoCloseable {
      */
     void settle(Duration bound) {
         try {
-            if (process.waitFor(bound.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (process.waitFor(Math.max(0, bound.toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 for (Thread reader : readers) {
-                    reader.join(bound);
+                    reader.join(bound.compareTo(LAST_OUTPUT) > 0 ? bound : LAST_OUTPUT); // it has ended: the rest comes at once
                 }
             }
         } catch (InterruptedException e) {
