@@ -211,7 +211,8 @@ public class StubResolver {
                     throw new ServerFailure(name + ": a CNAME loop: " + String.join(" -> ", chain) + " -> " + next);
                 }
                 if (chain.size() > MAX_CNAMES + 1) {
-                    throw new ServerFailure(name + ": more than " + MAX_CNAMES + " aliases in a row: " + String.join(" -> ", chain));
+                    throw new ServerFailure(name + ": more than " + MAX_CNAMES + " aliases in a row, taken for a loop: "
+                            + String.join(" -> ", chain));
                 }
                 current = next;
             }

@@ -43,6 +43,7 @@ import org.xbill.DNS.Type;
  * <li>a reply with another id is ignored: {@code ignores_a_reply_with_another_id}</li>
  * <li>a reply from another address or port is ignored: {@code ignores_a_reply_from_another_port}</li>
  * <li>a reply to another question is ignored: {@code ignores_a_reply_to_another_question}</li>
+ * <li>the question's name compares without regard to case: {@code takes_a_reply_whose_question_is_in_capitals}</li>
  * <li>a reply that cannot be decoded is ignored (counts that lie; a name that loops): {@code ignores_a_malformed_reply, ignores_a_reply_whose_name_loops}</li>
  * <li>TC set: the same query over TCP to the same address and port, length-prefixed, whose reply is returned: {@code asks_again_over_tcp_when_the_reply_is_truncated}</li>
  * <li>TCP: a reply split across reads is read whole: {@code reads_a_tcp_reply_split_across_reads}</li>
@@ -53,9 +54,10 @@ import org.xbill.DNS.Type;
  * <li>resolve follows a CNAME chain to the addresses: {@code follows_a_cname_chain_to_the_addresses}</li>
  * <li>resolve ignores records of other names in the answer: {@code ignores_records_of_other_names_in_the_answer}</li>
  * <li>a CNAME loop (itself included) is an IOException that says "loop", not an empty list: {@code reports_a_cname_loop_as_a_loop}</li>
+ * <li>so is a chain longer than a few steps, even one whose every name is new: {@code gives_up_on_a_chain_of_aliases_that_never_ends}</li>
  * <li>an A record that is not 4 bytes or an AAAA record that is not 16 is malformed, not NXDOMAIN, not an address: {@code an_address_record_of_the_wrong_length_is_malformed}</li>
  * <li>NXDOMAIN is an UnknownHostException; a name without addresses of the type is an empty list: {@code tells_no_such_name_from_no_address}</li>
- * <li>SERVFAIL is a ServerFailure: {@code tells_server_failure_apart}</li>
+ * <li>SERVFAIL, or another error code than NXDOMAIN (REFUSED), is a ServerFailure: {@code tells_server_failure_apart}</li>
  * <li>main prints NAME TYPE ADDRESS per address; usage errors exit 2: {@code main_prints_the_answers}</li>
  * <li>a chain that ends at an alias without records: ask the server about that alias: {@code asks_about_the_alias_the_answer_ends_at}</li>
  * </ul>
@@ -163,6 +165,21 @@ public class StubResolverTest {
     @Test
     void ignores_a_reply_to_another_question(Script script) throws Exception {
         assertIgnoresForgery(script, Mode.WRONG_QUESTION, "first a reply with the right id to another question");
+    }
+
+    @Graded(points = 1, hint = "DNS names are the same whatever their case: compare the reply's question with your query's "
+            + "without regard to case (a server may keep the case it was sent, or answer in capitals). " + CHECKING)
+    @Test
+    void takes_a_reply_whose_question_is_in_capitals(Script script) throws Exception {
+        try (var server = DnsTestServer.start().a("bank.example", "192.0.2.7").then(Mode.QUESTION_IN_CAPITALS)) {
+            byte[][] reply = new byte[1][];
+            Throwable thrown = catchThrowable(() -> reply[0] = exchange(script).call(server.address(), query(0x4343, "bank.example", Type.A),
+                    Duration.ofMillis(500), 0));
+            assertThat(thrown).as("exchange of a query for bank.example (timeout 500 ms, no retry) with a server whose only reply "
+                    + "has the query's id and the question BANK.EXAMPLE, in capitals: the same name, so the reply answers the query")
+                    .isNull();
+            assertThat(addresses(reply[0], "the reply returned by exchange")).containsExactly("192.0.2.7");
+        }
     }
 
     @Graded(points = 1, hint = "A reply that cannot be decoded is no answer: drop it and keep waiting for a good one. "
@@ -348,6 +365,23 @@ public class StubResolverTest {
         }
     }
 
+    @Graded(points = 1, hint = "A server can lead you from alias to alias for ever, every name a new one: a set of the "
+            + "names seen never fills. Count the steps too, and give up after a few (the solution allows 8) with an IOException "
+            + "whose message says \"loop\". " + ANSWERS)
+    @Test
+    void gives_up_on_a_chain_of_aliases_that_never_ends(Script script) throws Exception {
+        try (var server = DnsTestServer.start().endlessAliases("endless.example")) {
+            Throwable thrown = catchThrowable(() -> resolve(script).within(Duration.ofSeconds(10))
+                    .call(server.address(), "www.endless.example", Type.A, TIMEOUT, 1));
+            String what = "resolve(www.endless.example, A) from a server that answers each name with one alias, always a new one "
+                    + "(www CNAME n1.endless.example, n1 CNAME n2, …, and \"no such name\" for n" + (DnsTestServer.ENDLESS_STEPS - 1)
+                    + ", lest a resolver that never gives up ask for ever): " + server.udpQueries().size() + " queries asked";
+            assertThat(thrown).as(what).isInstanceOf(IOException.class)
+                    .isNotInstanceOf(UnknownHostException.class).isNotInstanceOf(SocketTimeoutException.class);
+            assertThat(thrown.getMessage()).as("the message of the exception for %s", what).containsIgnoringCase("loop");
+        }
+    }
+
     @Graded(points = 2, hint = "An A record holds 4 bytes, an AAAA record 16: any other length makes the reply "
             + "malformed (drop it, as any reply you cannot decode). It is not \"no such name\", and 4 bytes in an AAAA "
             + "record are no IPv6 address. " + ANSWERS)
@@ -375,15 +409,20 @@ public class StubResolverTest {
         }
     }
 
-    @Graded(points = 2, hint = "An rcode of 2 (SERVFAIL) says the server could not find out: throw the script's "
-            + "ServerFailure, not UnknownHostException (the name may well exist). " + ANSWERS)
+    @Graded(points = 2, hint = "An rcode of 2 (SERVFAIL) says the server could not find out, and any other error code but 3 "
+            + "(REFUSED, 5, say) that it will not tell: throw the script's ServerFailure, not UnknownHostException (the name may "
+            + "well exist), and never an empty list. " + ANSWERS)
     @Test
     void tells_server_failure_apart(Script script) throws Exception {
-        try (var server = DnsTestServer.start().failing("broken.example")) {
-            Throwable thrown = catchThrowable(() -> resolve(script).call(server.address(), "broken.example", Type.A, TIMEOUT, 2));
-            assertThat(thrown).as("resolve of a name the server answers with SERVFAIL").isInstanceOf(IOException.class)
-                    .isNotInstanceOf(UnknownHostException.class).isNotInstanceOf(SocketTimeoutException.class);
-            assertThat(thrown.getClass().getSimpleName()).as("the exception's class").isEqualTo("ServerFailure");
+        try (var server = DnsTestServer.start().failing("broken.example").failing("closed.example", org.xbill.DNS.Rcode.REFUSED)) {
+            for (String name : List.of("broken.example", "closed.example")) {
+                String code = name.equals("broken.example") ? "SERVFAIL (rcode 2)" : "REFUSED (rcode 5)";
+                Throwable thrown = catchThrowable(() -> resolve(script).call(server.address(), name, Type.A, TIMEOUT, 2));
+                assertThat(thrown).as("resolve of a name the server answers with %s", code).isInstanceOf(IOException.class)
+                        .isNotInstanceOf(UnknownHostException.class).isNotInstanceOf(SocketTimeoutException.class);
+                assertThat(thrown.getClass().getSimpleName()).as("the class of the exception for an answer with %s", code)
+                        .isEqualTo("ServerFailure");
+            }
         }
     }
 
