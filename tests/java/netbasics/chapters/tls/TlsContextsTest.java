@@ -30,6 +30,7 @@ import netbasics.grading.MainProcess;
 import netbasics.grading.Script;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * TlsContexts: contexts from the files openssl makes, and safe socket parameters.
@@ -39,6 +40,8 @@ import org.junit.jupiter.api.Test;
  * <tr><th>clause</th><th>test</th></tr>
  * <tr><td>readCertificates returns every certificate of a PEM file, in the file's order: a chain, leaf first, or a bundle
  *     with text between its blocks</td><td>{@link #reads_every_certificate_of_a_chain_and_of_a_bundle}</td></tr>
+ * <tr><td>readCertificates: a file with no certificate in it (empty, or only a key) is an error, not an empty list</td>
+ *     <td>{@link #a_file_without_a_certificate_is_an_error}</td></tr>
  * <tr><td>readPrivateKey reads a PKCS#8 PEM key, RSA or EC, whatever the line ends</td>
  *     <td>{@link #reads_pkcs8_keys_rsa_and_ec}</td></tr>
  * <tr><td>readPrivateKey throws for the older forms (BEGIN RSA / EC PRIVATE KEY), saying how to convert them (PKCS#8,
@@ -117,6 +120,22 @@ public class TlsContextsTest {
         List<X509Certificate> bundle = readCertificates(script).call(PKI.bundleFile());
         assertThat(bundle).as("the certificates read from a bundle of two CAs with comment lines between them")
                 .containsExactly(PKI.rogueRoot(), PKI.root());
+    }
+
+    @Graded(points = 1, hint = "generateCertificates returns an empty collection for a file without a \"BEGIN CERTIFICATE\" "
+            + "block: check, and throw (a CertificateException naming the file). An empty list would make a context that trusts "
+            + "nothing, or presents nothing, and fails far from the mistake. See \"Reading PEM files\".")
+    @Test
+    void a_file_without_a_certificate_is_an_error(Script script, @TempDir Path folder) throws IOException {
+        Path empty = Files.writeString(folder.resolve("empty.pem"), "");
+        for (Path file : List.of(empty, PKI.localhost().keyFile())) {
+            String what = file == empty ? "an empty file" : "a file that holds only a private key (\"BEGIN PRIVATE KEY\")";
+            Object[] returned = new Object[1];
+            Throwable thrown = catchThrowable(() -> returned[0] = readCertificates(script).call(file));
+            assertThat(thrown).as("readCertificates of %s, which holds no certificate, should throw (an IOException or a "
+                    + "GeneralSecurityException such as CertificateException); it %s", what, thrown == null ? "returned " + returned[0] : "threw")
+                    .isInstanceOfAny(GeneralSecurityException.class, IOException.class);
+        }
     }
 
     @Graded(points = 3, hint = "Take the base64 between \"-----BEGIN PRIVATE KEY-----\" and \"-----END PRIVATE KEY-----\", decode it "
