@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * <li>a retry resends the same datagram until one is answered; attempts are counted:
  *     {@code retries_the_same_datagram_until_it_is_answered}, {@code gets_every_answer_through_a_lossy_path}
  * <li>each attempt waits timeout(retry, attempt), 1 + retries attempts, then a SocketTimeoutException
- *     naming the number and the server: {@code backs_off_between_attempts_then_gives_up_with_a_clear_exception}
+ *     naming the number, the server and the attempts: {@code backs_off_between_attempts_then_gives_up_with_a_clear_exception}
  * <li>timeout doubles from retry.timeout(), is capped at maxTimeout (a cap below the first wait
  *     included), and does not overflow for late attempts: {@code waits_twice_as_long_each_attempt_up_to_the_cap}
  * <li>replies carrying another request's number are ignored: {@code ignores_late_replies_to_earlier_requests},
@@ -147,7 +147,8 @@ public class ReliableUdpClientTest {
     }
 
     @Graded(points = 3, hint = "Wait timeout(retry, attempt) after each send, 1 + retries attempts in all, then throw a "
-            + "SocketTimeoutException naming the request's number and the server. See \"Timeouts and retries\".")
+            + "SocketTimeoutException naming the request's number, the server and how many attempts were made. "
+            + "See \"Timeouts and retries\".")
     @Test
     void backs_off_between_attempts_then_gives_up_with_a_clear_exception(Script script) throws Exception {
         try (var silent = UdpEchoPeer.silent(); var socket = Loopback.udpSocket()) {
@@ -157,8 +158,9 @@ public class ReliableUdpClientTest {
                     .call(socket, silent.address(), 42, utf8("hello?"), retry));
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             assertThat(thrown).as("what request() threw when no attempt was answered").isInstanceOf(SocketTimeoutException.class);
-            assertThat(thrown.getMessage()).as("the exception's message").isNotNull().contains("42")
-                    .contains(String.valueOf(silent.address().getPort()));
+            assertThat(thrown.getMessage()).as("the exception's message, which should name the request's number (42), the server "
+                    + "(port %d) and the attempts made (5)", silent.address().getPort()).isNotNull().contains("42")
+                    .contains(String.valueOf(silent.address().getPort())).containsPattern("(?i)\\b(5|five)\\b");
             assertThat(silent.received()).as("attempts sent with 4 retries").isEqualTo(5);
             // When each attempt went out, counted from the first: the waits add up (200, then 300 capped, 300, 300).
             // A busy machine can only make attempts later, never earlier, so only lateness is tolerated.
