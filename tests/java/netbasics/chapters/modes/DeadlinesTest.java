@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * <tr><th>clause</th><th>checked by</th></tr>
  * <tr><td>readExactly returns exactly count bytes, however they arrive</td><td>{@code readExactly_reads_every_byte_however_it_arrives}</td></tr>
  * <tr><td>the deadline bounds the whole call, not each read (a byte every 20 ms past it)</td><td>readExactly_gives_up_at_the_deadline_while_bytes_trickle_in, readLine_gives_up_at_the_deadline_while_bytes_trickle_in</td></tr>
- * <tr><td>throws SocketTimeoutException whose bytesTransferred is what was consumed</td><td>{@code readExactly_says_how_many_bytes_it_had_consumed_when_the_deadline_passed}</td></tr>
+ * <tr><td>throws SocketTimeoutException whose bytesTransferred is what was consumed</td><td>{@code readExactly_says_how_many_bytes_it_had_consumed_when_the_deadline_passed}, {@code readLine_gives_up_at_the_deadline_while_bytes_trickle_in}</td></tr>
  * <tr><td>bytesTransferred 0 and the socket left open and readable after a timeout that consumed nothing</td><td>{@code readExactly_times_out_with_nothing_read_and_the_socket_can_be_read_again}</td></tr>
  * <tr><td>the socket's own timeout is as it was when the call returns or throws (success, deadline, EOFException)</td><td>readExactly_leaves_the_socket_timeout_as_it_was, readLine_leaves_the_socket_timeout_as_it_was, huge_deadlines_neither_overflow_nor_pass_at_once</td></tr>
  * <tr><td>a deadline of 0 or under a millisecond gives up at once, never setSoTimeout(0)</td><td>{@code zero_and_sub_millisecond_deadlines_give_up_at_once}</td></tr>
@@ -256,13 +256,18 @@ public class DeadlinesTest {
         }
     }
 
-    @Graded(points = 2, hint = "The deadline is for the whole line: a byte every 20 ms must not keep readLine going. " + SECTION)
+    @Graded(points = 2, hint = "The deadline is for the whole line: a byte every 20 ms must not keep readLine going. When it "
+            + "passes, set the SocketTimeoutException's bytesTransferred to the bytes of the line already read. " + SECTION)
     @Test
     void readLine_gives_up_at_the_deadline_while_bytes_trickle_in(Script script) throws Exception {
         try (var pair = TcpPair.open(); var trickle = Trickle.start(pair.client().getOutputStream(), (byte) 'a', TRICKLE, 400)) {
             long started = System.nanoTime();
             Throwable thrown = catchThrowable(() -> readLine(script).call(pair.server(), DEADLINE));
             assertGaveUpAtTheDeadline(thrown, started, "readLine(socket, 300 ms)");
+            int sent = trickle.sent();
+            assertThat(((SocketTimeoutException) thrown).bytesTransferred)
+                    .as("bytesTransferred of the SocketTimeoutException readLine threw, when about %d bytes of the line had been sent: "
+                            + "the bytes of the line it had consumed", sent).isBetween(3, sent);
         }
     }
 
