@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * <li>the server reads until the client hangs up, then closes its side (never first): {@code leaves_the_hanging_up_to_the_client}</li>
  * <li>no state shared between conversations; every connection closed once its client is done: {@code serves_a_crowd_each_its_own_line_and_closes_each}</li>
  * <li>a client that resets or leaves at once costs only its own conversation: {@code survives_clients_that_connect_and_leave_at_once}</li>
- * <li>closing the listener: serve returns quietly, without waiting for connections still open: {@code returns_quietly_when_its_listener_is_closed_with_a_client_still_connected}</li>
+ * <li>closing the listener: serve returns quietly, without waiting for connections still open, and without ending
+ *     them (each is still served until its client hangs up): {@code returns_quietly_when_its_listener_is_closed_with_a_client_still_connected}</li>
  * <li>IPv6 addresses in brackets: {@code serves_ipv6_with_the_same_code}</li>
  * <li>main binds --host and --port, prints "Serving at HOST:PORT" with the real port; usage errors exit 2: {@code main_prints_where_it_serves_and_serves_there}</li>
  * <li>the connection's local end, not the listener's: not graded (on loopback the two agree; the chapter says so)</li>
@@ -196,6 +197,19 @@ public class WhoAmITest {
         try (var listener = Loopback.tcpListener(); var server = Serving.start(serve(script), listener); var client = connect(listener)) {
             expectFiveTuple(readLine(client), client, "the line the server sent");
             server.stop();
+            client.setSoTimeout((int) STAYS_OPEN_FOR.toMillis());
+            try {
+                int next = client.getInputStream().read();
+                throw new AssertionError(next == -1
+                        ? "Once its listener was closed, the server also closed the connection it had accepted; that "
+                        + "connection is a socket of its own and stays open until its client hangs up."
+                        : "After its line, the server sent more: byte " + next + ".");
+            } catch (SocketTimeoutException stillOpen) {
+                // as it should be: the conversation outlives the listener
+            }
+            client.shutdownOutput();
+            assertThat(readUntilEnd(client)).as("whether the server, its listener closed, still closed its side of a "
+                    + "conversation within %d ms of the client hanging up", REPLY_WITHIN.toMillis()).isTrue();
         }
     }
 

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The graded suite of LocalEchoServer. Contract clauses, from the javadoc of listen and serve, their
- * TODOs, and chapter 05's "Cleaning up the socket file" and "The echo server", and the tests that
+ * TODOs, and chapter 05's "Same API, another family" and "Cleaning up the socket file", and the tests that
  * check them:
  *
  * <table>
@@ -127,7 +127,7 @@ public class LocalEchoServerTest {
     }
 
     @Graded(points = 2, hint = "Each conversation needs a buffer of its own, made in that conversation: threads that share "
-            + "one mix their clients' bytes. See \"The echo server\".")
+            + "one mix their clients' bytes. See \"Same API, another family\".")
     @Test
     void keeps_conversations_apart_when_clients_send_at_once(Script script) throws Exception {
         try (var directory = SocketDirectory.create()) {

@@ -43,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <tr><td>a file that shrinks while it is sent ends with EOFException, not an endless loop</td><td>{@code send_throws_EOFException_when_the_file_shrinks_while_it_is_sent}</td></tr>
  * <tr><td>sendFile closes the file it opened, when it returns and when it fails</td><td>{@code sendFile_closes_the_file_it_opened_when_it_returns_and_when_it_fails}</td></tr>
  * <tr><td>neither method closes the target: it is the caller's</td><td>{@code sendFile_leaves_the_target_open}</td></tr>
+ * <tr><td>send closes neither the file channel nor the target: both are the caller's</td><td>{@code send_sends_exactly_the_range_asked_for}</td></tr>
  * <tr><td>main sends FILE (from --offset) to --host:--port</td><td>{@code main_sends_a_file_to_the_address_it_is_given}</td></tr>
  * </table>
  */
@@ -106,7 +107,12 @@ public class FileSenderTest {
         long position = 123_457;
         long count = 1_000_003;
         try (var receiver = Receiver.open(true); var channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long returned = send(script).call(channel, position, count, new Sip(receiver.sender(), SIP));
+            var target = new Sip(receiver.sender(), SIP);
+            long returned = send(script).call(channel, position, count, target);
+            assertThat(channel.isOpen()).as("whether the caller's file channel was still open after send returned (both "
+                    + "channels are the caller's: send must close neither)").isTrue();
+            assertThat(target.isOpen()).as("whether the caller's target channel was still open after send returned (both "
+                    + "channels are the caller's: send must close neither)").isTrue();
             byte[] got = receiver.endAndAwait(WITHIN).bytes();
             byte[] expected = Arrays.copyOfRange(content, (int) position, (int) (position + count));
             assertThat(got).as("send(file of 2 MB, %d, %d, target): received %d bytes: %s", position, count, got.length,

@@ -38,7 +38,8 @@ import org.xbill.DNS.Type;
  * <ul>
  * <li>exchange sends the query in one datagram to the server and returns the reply's bytes: {@code exchange_sends_the_query_and_returns_the_reply}</li>
  * <li>a silent attempt is retried, up to retries more times: {@code retries_when_the_server_stays_silent}</li>
- * <li>after 1 + retries attempts of timeout each: SocketTimeoutException, not sooner: {@code gives_up_in_time_when_nobody_answers}</li>
+ * <li>after 1 + retries attempts of timeout each: SocketTimeoutException, not sooner, saying how many attempts of how
+ *     long were made: {@code gives_up_in_time_when_nobody_answers}</li>
  * <li>ignoring a datagram does not reset the clock: each receive gets only the time left: {@code a_stream_of_junk_does_not_stop_the_clock}</li>
  * <li>a reply with another id is ignored: {@code ignores_a_reply_with_another_id}</li>
  * <li>a reply from another address or port is ignored: {@code ignores_a_reply_from_another_port}</li>
@@ -111,7 +112,8 @@ public class StubResolverTest {
     }
 
     @Graded(points = 2, hint = "Give up after 1 + retries attempts, each waiting at most the timeout, with a "
-            + "SocketTimeoutException: a receive without a timeout waits forever. " + ASKING)
+            + "SocketTimeoutException that says how many attempts of how long were made: a receive without a timeout "
+            + "waits forever. " + ASKING)
     @Test
     void gives_up_in_time_when_nobody_answers(Script script) throws Exception {
         try (var server = DnsTestServer.start().silent()) {
@@ -123,6 +125,9 @@ public class StubResolverTest {
                     .isInstanceOf(SocketTimeoutException.class);
             assertThat(server.udpQueries()).as("queries sent before giving up: 1 + 2 retries").hasSize(3);
             assertThat(millis).as("milliseconds until it gave up: three attempts of 200 ms").isGreaterThanOrEqualTo(550);
+            assertThat(thrown.getMessage()).as("the exception's message, which should say how many attempts (3, or 1 + 2 retries) "
+                    + "of how long (200 ms) were made").isNotNull()
+                    .containsPattern("(?i)\\b(3|three)\\b|\\b(2|two) retr").containsPattern("\\b200\\b|\\b0\\.2\\b");
         }
     }
 

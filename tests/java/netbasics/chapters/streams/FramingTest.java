@@ -53,11 +53,13 @@ import org.junit.jupiter.api.Test;
  *     {@code readLine_tolerates_crlf_endings}
  * <li>EOFException for a line cut short, null at a clean end: {@code readLine_throws_EOFException_for_a_line_cut_short}
  * <li>ProtocolException once maxLength bytes came without "\n", without waiting for more (at the limit
- *     accepted, past it refused): {@code readLine_rejects_a_line_above_the_maximum_without_waiting_for_its_end}
+ *     accepted, past it refused; a "\r" counts too): {@code readLine_rejects_a_line_above_the_maximum_without_waiting_for_its_end}
  * <li>a read timeout on the caller's socket reaches the caller as it is (not null, not an EOF, not a
  *     partial line): {@code a_read_timeout_reaches_the_caller_as_it_is}
  * <li>main prints each frame or line it receives and how each connection ended: {@code main_prints_the_frames_it_receives}
  * </ul>
+ * Not graded: writeFrame's header and payload in one write (the solution does it so that a frame leaves
+ * as one segment, but a header written first and the payload after, then one flush, is just as correct).
  * The streams are the test's.
  */
 @Exercise(chapter = "03-streams", script = "Framing")
@@ -380,6 +382,17 @@ public class FramingTest {
             Throwable thrown = catchThrowable(() -> readLine(script).call(in, 100));
             assertThat(thrown).as("A line of 101 bytes with a maximum of 100: readLine must throw a ProtocolException, but %s",
                     thrown == null ? "it returned normally" : "it threw " + thrown).isInstanceOf(ProtocolException.class);
+        }
+        try (var pair = TcpPair.open()) {
+            pair.client().getOutputStream().write(utf8("c".repeat(99) + "\r\n" + "d".repeat(100) + "\r\n"));
+            InputStream in = pair.server().getInputStream();
+            String exact = readLine(script).call(in, 100);
+            assertThat(exact).as("99 bytes and \\r\\n with a maximum of 100 (the \\r counts: 100 bytes before the \\n) is allowed")
+                    .isEqualTo("c".repeat(99));
+            Throwable thrown = catchThrowable(() -> readLine(script).call(in, 100));
+            assertThat(thrown).as("100 bytes and \\r\\n with a maximum of 100: the \\r counts too, so 101 bytes came before the "
+                    + "\\n and readLine must throw a ProtocolException, but %s", thrown == null ? "it returned normally"
+                    : "it threw " + thrown).isInstanceOf(ProtocolException.class);
         }
         try (var pair = TcpPair.open()) {
             pair.client().getOutputStream().write(utf8("z".repeat(20_000)));

@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Test;
  * <table>
  * <caption>Each clause of the contract (javadoc, TODO, "Upgrading a connection", "Never fall back") and its test</caption>
  * <tr><th>clause</th><th>test</th></tr>
- * <tr><td>client: reads the greeting, sends STARTTLS, upgrades the same connection on 220, echoes over TLS</td>
+ * <tr><td>client: reads the greeting, sends STARTTLS, upgrades the same connection on 220, echoes over TLS, closes when
+ *     done</td>
  *     <td>{@link #upgrades_the_same_connection_and_echoes_over_tls}</td></tr>
  * <tr><td>client: reads until each whole echo is back</td><td>{@link #reads_until_the_whole_echo_is_back}</td></tr>
  * <tr><td>client: the greeting must start with 220, else throw</td><td>{@link #refuses_a_server_that_does_not_greet_with_220}</td></tr>
@@ -102,7 +103,8 @@ public class StartTlsTest {
     // The client's side
 
     @Graded(points = 3, hint = "Read the greeting, send \"STARTTLS\", read the 220 reply, then wrap the same socket with "
-            + "createSocket(plain, serverName, port, true) and startHandshake(); echo over the TLS socket. See \"Upgrading a connection\".")
+            + "createSocket(plain, serverName, port, true) and startHandshake(); echo over the TLS socket, and close it when done. "
+            + "See \"Upgrading a connection\".")
     @Test
     void upgrades_the_same_connection_and_echoes_over_tls(Script script) throws Exception {
         try (var server = StartTlsTestServer.start(PKI.localhost())) {
@@ -112,6 +114,9 @@ public class StartTlsTest {
             var seen = server.connections().getFirst();
             assertThat(seen.plainLines()).as("what the client said in plain text").containsExactly("STARTTLS");
             assertThat(seen.protocol()).as("the TLS protocol after the upgrade").isIn("TLSv1.3", "TLSv1.2");
+            assertThat(seen.awaitEnd(TIMEOUT)).as("whether the server saw the connection end within %d ms of echoAll's return "
+                    + "(echoAll closes the TLS socket when it is done, which sends close_notify and closes the socket under it)",
+                    TIMEOUT.toMillis()).isTrue();
         }
     }
 
