@@ -116,18 +116,7 @@ public class WhoAmITest {
     void leaves_the_hanging_up_to_the_client(Script script) throws IOException {
         try (var listener = Loopback.tcpListener(); var server = Serving.start(serve(script), listener); var client = connect(listener)) {
             readLine(client);
-            client.setSoTimeout((int) STAYS_OPEN_FOR.toMillis());
-            try {
-                int next = client.getInputStream().read();
-                if (next == -1) {
-                    Conversation.heard(client, Kind.FIN, "");
-                }
-                throw new AssertionError(next == -1
-                        ? "After sending its line, the server closed the connection; it should wait for the client to hang up."
-                        : "After its line, the server sent more: byte " + next + ".");
-            } catch (SocketTimeoutException stillOpen) {
-                // as it should be: the connection stays open while the client wants it
-            }
+            expectStillOpen(client, "After sending its line, the server closed the connection; it should wait for the client to hang up.");
             client.shutdownOutput(); // the client hangs up its sending side: the server reads the end of the stream
             assertThat(readUntilEnd(client)).as("whether the server closed its side within %d ms of the client hanging up",
                     REPLY_WITHIN.toMillis()).isTrue();
@@ -197,16 +186,8 @@ public class WhoAmITest {
         try (var listener = Loopback.tcpListener(); var server = Serving.start(serve(script), listener); var client = connect(listener)) {
             expectFiveTuple(readLine(client), client, "the line the server sent");
             server.stop();
-            client.setSoTimeout((int) STAYS_OPEN_FOR.toMillis());
-            try {
-                int next = client.getInputStream().read();
-                throw new AssertionError(next == -1
-                        ? "Once its listener was closed, the server also closed the connection it had accepted; that "
-                        + "connection is a socket of its own and stays open until its client hangs up."
-                        : "After its line, the server sent more: byte " + next + ".");
-            } catch (SocketTimeoutException stillOpen) {
-                // as it should be: the conversation outlives the listener
-            }
+            expectStillOpen(client, "Once its listener was closed, the server also closed the connection it had accepted; that "
+                    + "connection is a socket of its own and stays open until its client hangs up.");
             client.shutdownOutput();
             assertThat(readUntilEnd(client)).as("whether the server, its listener closed, still closed its side of a "
                     + "conversation within %d ms of the client hanging up", REPLY_WITHIN.toMillis()).isTrue();
@@ -329,6 +310,23 @@ public class WhoAmITest {
     }
 
     /** Whether the server ends the stream within two seconds (anything it sends meanwhile is skipped). */
+    /**
+     * Fails unless the server keeps {@code client}'s connection open, and says nothing more, for
+     * {@link #STAYS_OPEN_FOR}; {@code ifClosed} is the message when the server closed it.
+     */
+    private static void expectStillOpen(Socket client, String ifClosed) throws IOException {
+        client.setSoTimeout((int) STAYS_OPEN_FOR.toMillis());
+        try {
+            int next = client.getInputStream().read();
+            if (next == -1) {
+                Conversation.heard(client, Kind.FIN, "");
+            }
+            throw new AssertionError(next == -1 ? ifClosed : "After its line, the server sent more: byte " + next + ".");
+        } catch (SocketTimeoutException stillOpen) {
+            // as it should be: the connection stays open while the client wants it
+        }
+    }
+
     private static boolean readUntilEnd(Socket client) throws IOException {
         long deadline = System.nanoTime() + REPLY_WITHIN.toNanos();
         client.setSoTimeout(50);

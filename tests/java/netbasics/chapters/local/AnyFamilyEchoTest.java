@@ -55,7 +55,7 @@ import org.junit.jupiter.api.Test;
  * <tr><td>the bound covers the connect (a TCP port that never answers, a socket file whose queue is full)</td><td>{@code client_gives_up_on_a_server_that_never_accepts_in_either_family}</td></tr>
  * <tr><td>main serves and echoes over a path and over HOST:PORT; bad arguments: usage, status 2</td><td>{@code main_serves_and_echoes_over_a_path_and_over_tcp}</td></tr>
  * </table>
- * Not graded: the shutdownOutput() before the close. On the wire it is one end of stream either way
+ * <p>Not graded: the shutdownOutput() before the close. On the wire it is one end of stream either way
  * (close ends the stream too, and the echoes are all read by then), so no peer can tell the two apart.
  */
 @Exercise(chapter = "05-local", script = "AnyFamilyEcho")

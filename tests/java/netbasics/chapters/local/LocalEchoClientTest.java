@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
  * <tr><td>echoAll closes its channel on every way out (the server sees the end of the stream after an EOFException)</td><td>{@code echoAll_closes_its_channel_when_the_server_ends_early}</td></tr>
  * <tr><td>main prints SENT/RCVD per line, and one sentence with status 1 when nothing serves at the path</td><td>{@code main_echoes_its_lines_and_reports_a_missing_server}</td></tr>
  * </table>
- * Not graded: the shutdownOutput() before the close. On the wire it is one end of stream either way
+ * <p>Not graded: the shutdownOutput() before the close. On the wire it is one end of stream either way
  * (close ends the stream too, and the echoes are all read by then), so no peer can tell the two apart.
  */
 @Exercise(chapter = "05-local", script = "LocalEchoClient")

@@ -42,8 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <tr><td>position + count is never computed where it can overflow; a negative count is refused</td><td>{@code send_refuses_a_range_whose_end_overflows_or_whose_count_is_negative}</td></tr>
  * <tr><td>a file that shrinks while it is sent ends with EOFException, not an endless loop</td><td>{@code send_throws_EOFException_when_the_file_shrinks_while_it_is_sent}</td></tr>
  * <tr><td>sendFile closes the file it opened, when it returns and when it fails</td><td>{@code sendFile_closes_the_file_it_opened_when_it_returns_and_when_it_fails}</td></tr>
- * <tr><td>neither method closes the target: it is the caller's</td><td>{@code sendFile_leaves_the_target_open}</td></tr>
- * <tr><td>send closes neither the file channel nor the target: both are the caller's</td><td>{@code send_sends_exactly_the_range_asked_for}</td></tr>
+ * <tr><td>neither method closes the target, and send does not close the file either: both are the caller's</td><td>{@code sendFile_leaves_the_target_open}, {@code send_sends_exactly_the_range_asked_for}</td></tr>
  * <tr><td>main sends FILE (from --offset) to --host:--port</td><td>{@code main_sends_a_file_to_the_address_it_is_given}</td></tr>
  * </table>
  */

@@ -58,9 +58,10 @@ import org.junit.jupiter.api.Test;
  *     partial line): {@code a_read_timeout_reaches_the_caller_as_it_is}
  * <li>main prints each frame or line it receives and how each connection ended: {@code main_prints_the_frames_it_receives}
  * </ul>
- * Not graded: writeFrame's header and payload in one write (the solution does it so that a frame leaves
- * as one segment, but a header written first and the payload after, then one flush, is just as correct).
  * The streams are the test's.
+ *
+ * <p>Not graded: writeFrame's header and payload in one write (the solution does it so that a frame leaves
+ * as one segment, but a header written first and the payload after, then one flush, is just as correct).
  */
 @Exercise(chapter = "03-streams", script = "Framing")
 public class FramingTest {

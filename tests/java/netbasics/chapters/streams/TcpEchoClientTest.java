@@ -44,9 +44,8 @@ import org.junit.jupiter.api.Test;
  * <li>main echoes the lines given or the book's, and says in one sentence what went wrong:
  *     {@code main_prints_what_it_sent_and_what_came_back}, {@code main_says_in_one_sentence_when_no_server_is_there}
  * </ul>
- * Not graded: the shutdownOutput() before the close. On the wire it is one FIN either way (close sends
- * it too, and the echoes are all read by then), so no peer can tell the two apart; the text asks for it
- * because it says "that is all" in the chapter's own words.
+ * <p>Not graded: the shutdownOutput() before the close. On the wire it is one FIN either way (close sends
+ * it too, and the echoes are all read by then), so no peer can tell the two apart.
  */
 @Exercise(chapter = "03-streams", script = "TcpEchoClient")
 public class TcpEchoClientTest {

@@ -61,7 +61,7 @@ import org.junit.jupiter.api.Test;
  * <tr><td>another TLS implementation verifies it and gets its echo (mutual TLS)</td>
  *     <td>{@link #openssl_s_client_verifies_the_server_and_gets_its_echo}</td></tr>
  * </table>
- * Not graded: the short pause after a failed accept (a server that tries again at once still serves;
+ * <p>Not graded: the short pause after a failed accept (a server that tries again at once still serves;
  * only its CPU use differs while descriptors run out), and main's own 10-second handshake deadline
  * (waiting it out would cost a test 10 s; serve's deadline is graded with short ones).
  */
