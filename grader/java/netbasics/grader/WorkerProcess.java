@@ -31,11 +31,17 @@ final class WorkerProcess implements AutoCloseable {
      */
     static final String HEAP = "128m";
     /**
+     * The heap a worker starts with, and may shrink back to. Without it the JVM would start at the whole of
+     * {@link #HEAP} (a 64th of this machine's memory is more), and the old generation would fill all of its pages with
+     * garbage before its first collection: those pages stay resident for the worker's life.
+     */
+    static final String FIRST_HEAP = "32m";
+    /**
      * The young generation's most: a worker touches all of it between two collections, so it is most of what a
      * worker's heap costs in resident memory (the default would be a third of the heap).
      */
     static final String YOUNG = "16m";
-    private static final List<String> OPTIONS = List.of("-Xmx" + HEAP, "-XX:MaxNewSize=" + YOUNG, "-XX:+UseSerialGC",
+    private static final List<String> OPTIONS = List.of("-Xms" + FIRST_HEAP, "-Xmx" + HEAP, "-XX:MaxNewSize=" + YOUNG, "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-Xshare:auto",
             // A platform charset that is not UTF-8, as on many learners' machines: code that forgets to name its
             // charset garbles "£€" here instead of passing by luck. The streams are UTF-8 all the same.
