@@ -167,7 +167,8 @@ public class StubResolver {
      * has no address of that type. Records of other names in the answer are ignored.
      *
      * @throws UnknownHostException   the server says there is no such name
-     * @throws ServerFailure          the server failed to find out, or its CNAMEs loop (the message says "loop")
+     * @throws ServerFailure          the server failed to find out
+     * @throws IOException            its CNAMEs loop: the message says "loop" (a ServerFailure will do)
      * @throws SocketTimeoutException no answer in time
      */
     public static List<InetAddress> resolve(InetSocketAddress server, String name, int type, Duration timeout, int retries)

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  *     {@code echoAll_closes_its_socket_after_the_last_echo_and_after_a_timeout}
  * <li>echoAll reaches ::1 with the same code: {@code echoAll_works_over_ipv6}
  * <li>main sends the lines given or the five example lines, waits its default 2 s, reports a silent
- *     server in one sentence with a non-zero status, rejects a bad option:
+ *     server in one sentence with exit status 1, rejects a bad option:
  *     {@code main_echoes_its_lines_and_reports_a_silent_server} (the one test of the default timeout)
  * </ul>
  * echo works on the caller's socket and leaves it open; that socket is the test's.
@@ -194,7 +194,7 @@ public class UdpEchoClientTest {
     }
 
     @Graded(points = 2, hint = "main sends each LINE given (or the five example lines), printing what it sent and what "
-            + "came back; a timeout prints the exception's message and exits with a non-zero status.")
+            + "came back; a timeout prints the exception's message and exits with status 1.")
     @Test
     void main_echoes_its_lines_and_reports_a_silent_server(Script script) throws Exception {
         // All four start at once: each JVM takes a moment to start, and the silent server costs main its 2 s default.
@@ -216,7 +216,7 @@ public class UdpEchoClientTest {
                     .anyMatch(a -> new String(a.payload(), StandardCharsets.UTF_8).contains("£€"));
 
             assertThat(unanswered.awaitExit(Duration.ofSeconds(15))).as("exit status of `%s` when the server never answers "
-                    + "(within 2 s)\n%s", unanswered.commandLine(), unanswered.transcript()).isNotZero();
+                    + "(within 2 s)\n%s", unanswered.commandLine(), unanswered.transcript()).isEqualTo(1);
             assertThat(unanswered.stderr()).as("what `%s` printed on standard error", unanswered.commandLine()).contains("hello?")
                     .doesNotContain("\tat "); // one sentence, not a stack trace
 

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * <li>returns quietly once its socket is closed, and only then: {@code returns_quietly_when_its_socket_is_closed}
  *     (and every test's {@code server.stop()})
  * <li>the same code serves ::1: {@code serves_ipv6_with_the_same_code}
- * <li>main binds --host and --port, prints "Serving at HOST:PORT", rejects a bad option:
+ * <li>main binds --host and --port, prints "Serving at HOST:PORT", rejects a bad option (usage, exit status 2):
  *     {@code main_prints_where_it_serves_and_serves_there}
  * </ul>
  * The socket is the test's: what it opens, it closes.
@@ -246,7 +246,7 @@ public class UdpEchoServerTest {
         }
         // Only now: a main that has exited tells the test's waits that learner code died, so they stop early.
         try (MainProcess bad = script.startMain("--port", "not-a-port")) {
-            assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isNotZero();
+            assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isEqualTo(2);
             assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
         }
     }

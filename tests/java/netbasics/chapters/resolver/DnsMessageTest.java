@@ -48,6 +48,8 @@ import org.xbill.DNS.Type;
  * <li>... for a label length 0x40-0xBF, a label past the end, a name of labels over 255 bytes: {@code rejects_overlong_labels_and_names}</li>
  * <li>... for a header under 12 bytes, counts that promise more than the bytes hold, RDLENGTH past the end: {@code rejects_counts_that_promise_more_than_the_bytes_hold}</li>
  * <li>... for an A record that is not 4 bytes or an AAAA record that is not 16: {@code rejects_an_address_record_of_the_wrong_length}</li>
+ * <li>each of these ProtocolExceptions has a message (what was wrong and where, in the learner's words; only its
+ *     presence is graded): every {@code rejects_} test above, through {@code assertMalformed}</li>
  * <li>main (`dns-message NAME [--type] [--id]`) is not graded: it only prints encodeQuery and decode, which are</li>
  * </ul>
  */
@@ -306,6 +308,8 @@ public class DnsMessageTest {
         Throwable thrown = catchThrowable(() -> decode(script).call((Object) message));
         assertThat(thrown).as("decode(%s: %s) should throw a ProtocolException", what, hex(message))
                 .isInstanceOf(ProtocolException.class);
+        assertThat(thrown.getMessage()).as("the message of the ProtocolException that decode threw for %s: it should "
+                + "say what was wrong and where, in words of your own", what).isNotBlank();
     }
 
     /** A response header (QR, RD, RA set) with one answer count, then the given sections' raw bytes. */

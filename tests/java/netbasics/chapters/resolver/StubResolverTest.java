@@ -50,7 +50,10 @@ import org.xbill.DNS.Type;
  * <li>TCP: a reply split across reads is read whole: {@code reads_a_tcp_reply_split_across_reads}</li>
  * <li>TCP: the reply's id and question are checked; one that fails is not returned (IOException): {@code checks_the_id_and_the_question_of_a_tcp_reply_too}</li>
  * <li>TCP: only a truncated reply that passed the checks (sender first) sends the query over TCP: {@code a_truncated_reply_from_another_port_is_no_reason_to_use_tcp}</li>
- * <li>TCP: the whole exchange ends within one timeout, however slowly the reply trickles: {@code the_tcp_fallback_has_a_deadline_for_the_whole_reply}</li>
+ * <li>TCP: the whole exchange ends within one timeout, however slowly the reply trickles, with a SocketTimeoutException:
+ *     {@code the_tcp_fallback_has_a_deadline_for_the_whole_reply}</li>
+ * <li>TCP: the connect is bounded by the same deadline, on a port that never answers it:
+ *     {@code the_tcp_fallback_gives_up_on_a_port_that_never_answers_the_connection}</li>
  * <li>resolve: a fresh random id per query, RD set, the addresses of the type asked; a final dot changes nothing: {@code resolves_a_name_to_its_addresses}</li>
  * <li>resolve follows a CNAME chain to the addresses: {@code follows_a_cname_chain_to_the_addresses}</li>
  * <li>resolve ignores records of other names in the answer: {@code ignores_records_of_other_names_in_the_answer}</li>
@@ -272,17 +275,36 @@ public class StubResolverTest {
     void the_tcp_fallback_has_a_deadline_for_the_whole_reply(Script script) throws Exception {
         try (var server = DnsTestServer.start().a("big.example", "192.0.2.1").then(Mode.TRUNCATE).thenTcp(TcpMode.TRICKLE)
                 .trickle(Duration.ofMillis(50))) {
-            long start = System.nanoTime();
-            Throwable thrown = catchThrowable(() -> exchange(script).within(Duration.ofSeconds(6))
-                    .call(server.address(), query(0x7227, "big.example", Type.A), Duration.ofMillis(500), 1));
-            long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
             // 50 ms between bytes, far enough below the 500 ms timeout that a late byte on a busy machine does not
             // trip a per-read timeout either: only a deadline for the whole exchange ends this in time.
-            assertThat(thrown).as("exchange (timeout 500 ms, 1 retry) after a truncated reply, with a TCP reply trickled one "
-                    + "byte every 50 ms (it would take over 2 s to arrive whole)").isInstanceOf(IOException.class);
-            assertThat(millis).as("milliseconds until exchange gave up on the trickled TCP reply: its deadline is a "
-                    + "timeout of 500 ms, not 500 ms per byte").isLessThan(4_000);
+            assertGivesUpOverTcpInTime(script, server, "a TCP reply trickled one byte every 50 ms (it would take over 2 s "
+                    + "to arrive whole)", "its deadline is a timeout of 500 ms, not 500 ms per byte");
         }
+    }
+
+    @Graded(points = 1, hint = "Connect over TCP with a timeout (connect(address, millis)), the time left until the "
+            + "TCP exchange's deadline: without one, a server whose TCP port never answers holds the resolver for "
+            + "minutes while the system retries its SYN. " + TCP)
+    @Test
+    void the_tcp_fallback_gives_up_on_a_port_that_never_answers_the_connection(Script script) throws Exception {
+        try (var server = DnsTestServer.startSilentOverTcp().a("big.example", "192.0.2.1").then(Mode.TRUNCATE)) {
+            assertGivesUpOverTcpInTime(script, server, "a TCP port that never answers a connection attempt",
+                    "one timeout of 500 ms bounds the connect too");
+        }
+    }
+
+    /**
+     * exchange, with a timeout of 500 ms and 1 retry, of a query whose UDP reply is truncated and whose TCP
+     * exchange cannot end in time: a SocketTimeoutException, well within a few timeouts.
+     */
+    private static void assertGivesUpOverTcpInTime(Script script, DnsTestServer server, String tcpSide, String why) {
+        long start = System.nanoTime();
+        Throwable thrown = catchThrowable(() -> exchange(script).within(Duration.ofSeconds(6))
+                .call(server.address(), query(0x7227, "big.example", Type.A), Duration.ofMillis(500), 1));
+        long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        assertThat(thrown).as("exchange (timeout 500 ms, 1 retry) after a truncated reply, with %s: no whole reply in time",
+                tcpSide).isInstanceOf(SocketTimeoutException.class);
+        assertThat(millis).as("milliseconds until exchange gave up over TCP: %s", why).isLessThan(4_000);
     }
 
     // ---- resolve: names to addresses

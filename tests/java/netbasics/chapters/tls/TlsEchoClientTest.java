@@ -59,7 +59,7 @@ import org.junit.jupiter.api.Test;
  *     <td>{@link #gives_up_on_a_server_that_never_answers_the_handshake}</td></tr>
  * <tr><td>timeout bounds every later read</td><td>{@link #gives_up_on_a_server_that_stops_answering_after_the_handshake}</td></tr>
  * <tr><td>connect closes the connection when it fails</td><td>{@link #closes_its_connection_when_the_handshake_fails}</td></tr>
- * <tr><td>main: SENT/RCVD lines; a refusal in one line on standard error, exit non-zero, nothing sent</td>
+ * <tr><td>main: SENT/RCVD lines; a refusal in one line on standard error, exit status 1, nothing sent</td>
  *     <td>{@link #main_echoes_and_refuses_an_expired_server_in_one_line}</td></tr>
  * <tr><td>talks to another TLS implementation</td><td>{@link #talks_to_openssl_s_server}</td></tr>
  * </table>
@@ -290,7 +290,7 @@ public class TlsEchoClientTest {
     }
 
     @Graded(points = 2, hint = "main builds a context from --cafile, calls echoAll, prints SENT/RCVD lines; on a refusal it prints "
-            + "one line saying why and exits non-zero. See \"Run and grade\".")
+            + "one line saying why and exits with status 1. See \"Run and grade\".")
     @Test
     void main_echoes_and_refuses_an_expired_server_in_one_line(Script script) throws Exception {
         try (var server = TlsTestServer.start(PKI.localhost());
@@ -303,7 +303,7 @@ public class TlsEchoClientTest {
              MainProcess main = script.startMain("--cafile", PKI.caFile().toString(), "--host", "localhost",
                      "--port", String.valueOf(server.address().getPort()), "secret")) {
             assertThat(main.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s` against a server with an expired certificate\n%s",
-                    main.commandLine(), main.transcript()).isNotZero();
+                    main.commandLine(), main.transcript()).isEqualTo(1);
             assertThat(main.stderr().strip().lines().toList()).as("what it printed on standard error: one line that says why")
                     .hasSize(1).allSatisfy(line -> assertThat(line).containsIgnoringCase("expired"));
             assertThat(server.awaitConnection(TIMEOUT).applicationBytes()).as("bytes of \"secret\" the server received").isZero();
