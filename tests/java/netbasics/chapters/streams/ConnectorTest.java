@@ -56,9 +56,14 @@ import org.junit.jupiter.api.Test;
  *     {@code rejects_an_empty_list_and_a_timeout_that_is_not_positive}
  * <li>a timeout under a millisecond still ends, one of many days still connects:
  *     {@code takes_a_timeout_under_a_millisecond_or_of_many_days}
- * <li>main prints "Connected to ADDRESS:PORT from ADDRESS:PORT", or why not with status 1:
+ * <li>main prints "Connected to ADDRESS:PORT from ADDRESS:PORT", or why not:
  *     {@code main_prints_where_it_connected}
  * </ul>
+ *
+ * <p>Not graded: main's exit statuses, 1 when no address accepted and 2 for a usage error. main and CommandLine,
+ * which set them, are given whole in the stub (an exception that escapes main ends it with status 1 as well), so no
+ * code of the learner's decides them. main_prints_where_it_connected asserts them as the README gives them, but only
+ * what main prints tells one learner's code from another's.
  */
 @Exercise(chapter = "03-streams", script = "Connector")
 public class ConnectorTest {
@@ -190,6 +195,14 @@ public class ConnectorTest {
         for (InetSocketAddress address : addresses) {
             assertThat(message).as("%s threw %s; its message must name each address tried, with its port, %d", call, thrown,
                     address.getPort()).contains(String.valueOf(address.getPort()));
+        }
+        for (InetSocketAddress address : addresses) {
+            int port = address.getPort();
+            List<Integer> others = addresses.stream().map(InetSocketAddress::getPort).filter(other -> other != port).toList();
+            boolean lineOfItsOwn = message.lines().anyMatch(line -> namesPort(line, port) && others.stream().noneMatch(other -> namesPort(line, other)));
+            assertThat(lineOfItsOwn).as("%s threw a ConnectException whose message is:\n%s\nIt must give each address a line of "
+                    + "its own, saying what happened there, but no line names port %d without naming another address's port "
+                    + "too (start each address's line with \"\\n\")", call, message, port).isTrue();
         }
         assertThat(message.toLowerCase()).as("%s threw %s; its message must say why each attempt failed (\"Connection "
                 + "refused\")", call, thrown).contains("refused");
@@ -451,6 +464,11 @@ public class ConnectorTest {
     }
 
 
+
+    /** Whether {@code line} has {@code port} in it as a number of its own, not as part of a longer one. */
+    private static boolean namesPort(String line, int port) {
+        return Pattern.compile("(?<!\\d)" + port + "(?!\\d)").matcher(line).find();
+    }
 
     /** For a call that must fail with an IOException: a stub's TODO, a hang, or a normal return fail the test as they are. */
     private static void rethrowUnlessIOException(Throwable thrown, String call) {

@@ -51,17 +51,23 @@ import org.junit.jupiter.api.Test;
  * <li>readLine returns whole lines however they arrive, leaves the next lines unread, takes "\r\n":
  *     {@code readLine_returns_whole_lines_however_the_bytes_arrive}, {@code readLine_leaves_the_next_lines_for_the_next_calls},
  *     {@code readLine_tolerates_crlf_endings}
- * <li>EOFException for a line cut short, null at a clean end: {@code readLine_throws_EOFException_for_a_line_cut_short}
+ * <li>EOFException for a line cut short: {@code readLine_throws_EOFException_for_a_line_cut_short}; null at a clean
+ *     end: {@code readLine_returns_whole_lines_however_the_bytes_arrive}
  * <li>ProtocolException once maxLength bytes came without "\n", without waiting for more (at the limit
  *     accepted, past it refused; a "\r" counts too): {@code readLine_rejects_a_line_above_the_maximum_without_waiting_for_its_end}
  * <li>a read timeout on the caller's socket reaches the caller as it is (not null, not an EOF, not a
  *     partial line): {@code a_read_timeout_reaches_the_caller_as_it_is}
- * <li>main prints each frame or line it receives and how each connection ended: {@code main_prints_the_frames_it_receives}
+ * <li>main prints each frame it receives and how each connection ended: {@code main_prints_the_frames_it_receives}
  * </ul>
  * The streams are the test's.
  *
  * <p>Not graded: writeFrame's header and payload in one write (the solution does it so that a frame leaves
  * as one segment, but a header written first and the payload after, then one flush, is just as correct).
+ *
+ * <p>Not graded: main's {@code --lines}, which prints each line instead of each frame. main and printFrames are
+ * given whole in the stub: what {@code --lines} adds to the path main_prints_the_frames_it_receives takes is given
+ * code (the flag, printFrames' branch for lines) and calls of readLine, which the readLine tests grade, so a test of
+ * it could fail only where one of those fails already.
  */
 @Exercise(chapter = "03-streams", script = "Framing")
 public class FramingTest {
