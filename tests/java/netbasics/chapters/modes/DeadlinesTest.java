@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * <tr><td>throws SocketTimeoutException whose bytesTransferred is what was consumed</td><td>{@code readExactly_says_how_many_bytes_it_had_consumed_when_the_deadline_passed}, {@code readLine_gives_up_at_the_deadline_while_bytes_trickle_in}</td></tr>
  * <tr><td>bytesTransferred 0 and the socket left open and readable after a timeout that consumed nothing</td><td>{@code readExactly_times_out_with_nothing_read_and_the_socket_can_be_read_again}</td></tr>
  * <tr><td>the socket's own timeout is as it was when the call returns or throws (success, deadline, EOFException)</td><td>readExactly_leaves_the_socket_timeout_as_it_was, readLine_leaves_the_socket_timeout_as_it_was, huge_deadlines_neither_overflow_nor_pass_at_once</td></tr>
- * <tr><td>a deadline of 0 or under a millisecond gives up at once, never setSoTimeout(0)</td><td>{@code zero_and_sub_millisecond_deadlines_give_up_at_once}</td></tr>
+ * <tr><td>a deadline of 0 or less (a negative one too long for toNanos included) or under a millisecond gives up at once, never setSoTimeout(0)</td><td>{@code deadlines_of_zero_or_less_or_under_a_millisecond_give_up_at_once}</td></tr>
  * <tr><td>a huge deadline neither overflows nanoTime + budget, nor toNanos, nor the int of setSoTimeout</td><td>{@code huge_deadlines_neither_overflow_nor_pass_at_once}</td></tr>
  * <tr><td>readExactly of 0 bytes returns an empty array at once and consumes nothing</td><td>{@code readExactly_of_zero_bytes_returns_at_once}</td></tr>
  * <tr><td>throws EOFException when the stream ends first (never a short array)</td><td>{@code readExactly_throws_EOFException_when_the_stream_ends_early}</td></tr>
@@ -171,12 +171,14 @@ public class DeadlinesTest {
         }
     }
 
-    @Graded(points = 2, hint = "A deadline of zero or of less than a millisecond has passed, or nearly: give up at once. "
-            + "Never hand setSoTimeout a 0 (toMillis of half a millisecond is 0), which waits forever. " + SECTION)
+    @Graded(points = 2, hint = "A deadline of zero or less, or of less than a millisecond, has passed, or nearly: give up at "
+            + "once. A negative one has passed however long it is (toNanos of a thousand years overflows: look at isNegative "
+            + "first), and never hand setSoTimeout a 0 (toMillis of half a millisecond is 0), which waits forever. " + SECTION)
     @Test
-    void zero_and_sub_millisecond_deadlines_give_up_at_once(Script script) throws Exception {
+    void deadlines_of_zero_or_less_or_under_a_millisecond_give_up_at_once(Script script) throws Exception {
         try (var pair = TcpPair.open()) {
-            for (Duration within : new Duration[] {Duration.ZERO, Duration.ofNanos(500_000), Duration.ofNanos(1)}) {
+            for (Duration within : new Duration[] {Duration.ZERO, Duration.ofNanos(500_000), Duration.ofNanos(1),
+                    Duration.ofMillis(-1), Duration.ofDays(-365_000)}) {
                 long started = System.nanoTime();
                 Throwable thrown = catchThrowable(() -> readExactly(script).within(SLACK).call(pair.server(), 5, within));
                 assertThat(thrown).as("what readExactly(socket, 5, %s) did with nothing sent: the deadline had passed, or "
