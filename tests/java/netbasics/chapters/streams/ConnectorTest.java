@@ -59,11 +59,6 @@ import org.junit.jupiter.api.Test;
  * <li>main prints "Connected to ADDRESS:PORT from ADDRESS:PORT", or why not:
  *     {@code main_prints_where_it_connected}
  * </ul>
- *
- * <p>Not graded: main's exit statuses, 1 when no address accepted and 2 for a usage error. main and CommandLine,
- * which set them, are given whole in the stub (an exception that escapes main ends it with status 1 as well), so no
- * code of the learner's decides them. main_prints_where_it_connected asserts them as the README gives them, but only
- * what main prints tells one learner's code from another's.
  */
 @Exercise(chapter = "03-streams", script = "Connector")
 public class ConnectorTest {
@@ -462,8 +457,6 @@ public class ConnectorTest {
         }
         return all;
     }
-
-
 
     /** Whether {@code line} has {@code port} in it as a number of its own, not as part of a longer one. */
     private static boolean namesPort(String line, int port) {

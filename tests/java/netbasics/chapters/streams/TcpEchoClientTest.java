@@ -47,12 +47,7 @@ import org.junit.jupiter.api.Test;
  * </ul>
  * <p>Not graded: the shutdownOutput() before the close. On the wire it is one FIN either way (close sends
  * it too, and the echoes are all read by then), so no peer can tell the two apart.
- *
- * <p>Not graded: main's exact exit statuses, 1 for a failure and 2 for a usage error ("The echo client", "Run
- * and grade"). main, CommandLine.fatal and CommandLine's usage check set them and are given whole in the stub
- * (an exception that escapes main ends it with status 1 as well), so no code of the learner's decides them; the
- * main tests check only that they are not zero.
- */
+ * */
 @Exercise(chapter = "03-streams", script = "TcpEchoClient")
 public class TcpEchoClientTest {
 
@@ -258,12 +253,12 @@ public class TcpEchoClientTest {
         try (MainProcess main = script.startMain("--host", "127.0.0.1", "--port", String.valueOf(nobody.getPort()), "hello?");
              MainProcess bad = script.startMain("--port", "not-a-port")) {
             assertThat(main.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s` with no server there", main.commandLine())
-                    .isNotZero();
+                    .isEqualTo(1);
             assertThat(main.stderr()).as("what `%s` printed on standard error with no server there", main.commandLine())
                     .containsPattern(Pattern.compile("(?i)refused|connect"))
                     .doesNotContain("\tat ")
                     .doesNotContain("Exception in thread");
-            assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isNotZero();
+            assertThat(bad.awaitExit(Duration.ofSeconds(10))).as("exit status of `%s`", bad.commandLine()).isEqualTo(2);
             assertThat(bad.stderr()).as("what `%s` printed on standard error", bad.commandLine()).contains("usage");
         }
     }
