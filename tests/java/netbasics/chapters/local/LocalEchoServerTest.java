@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -197,7 +199,8 @@ public class LocalEchoServerTest {
     }
 
     @Graded(points = 2, hint = "Only a socket may be deleted: read the file's type without following links (\"unix:mode\", "
-            + "or BasicFileAttributes.isOther) and refuse anything else with an IOException. See \"Cleaning up the socket file\".")
+            + "or BasicFileAttributes.isOther) and refuse anything else with FileAlreadyExistsException (java.nio.file). See "
+            + "\"Cleaning up the socket file\".")
     @Test
     void refuses_to_delete_a_regular_file_or_a_directory_at_its_path(Script script) throws Exception {
         try (var directory = SocketDirectory.create()) {
@@ -208,7 +211,8 @@ public class LocalEchoServerTest {
                     .as("A regular file holding \"precious notes, not a socket\" was at %s; after listen(%s) (which %s) it should "
                             + "still be there, untouched", file, file, failure == null ? "returned" : "threw " + failure)
                     .isTrue();
-            assertThat(failure).as("what listen(%s) threw when a regular file was at the path", file).isInstanceOf(IOException.class);
+            assertThat(failure).as("what listen(%s) threw when a regular file was at the path: the file is there and not ours, "
+                    + "which is what FileAlreadyExistsException says", file).isInstanceOf(FileAlreadyExistsException.class);
 
             Path folder = directory.resolve("folder");
             Files.createDirectory(folder);
@@ -218,7 +222,8 @@ public class LocalEchoServerTest {
                     .as("a directory with a file inside was at %s; after listen (which %s), the file inside should still exist",
                             folder, failure == null ? "returned" : "threw " + failure)
                     .isTrue();
-            assertThat(failure).as("what listen(%s) threw when a directory was at the path", folder).isInstanceOf(IOException.class);
+            assertThat(failure).as("what listen(%s) threw when a directory was at the path: not a socket, so "
+                    + "FileAlreadyExistsException, as for a regular file", folder).isInstanceOf(FileAlreadyExistsException.class);
         }
     }
 
@@ -240,7 +245,7 @@ public class LocalEchoServerTest {
                         + "which %s", path.getFileName(), Files.readSymbolicLink(path).getFileName(), path.getFileName(),
                         failure == null ? "returned" : "threw " + failure).isTrue();
                 assertThat(failure).as("what listen(%s) threw where a symbolic link was", path.getFileName())
-                        .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+                        .isInstanceOf(FileAlreadyExistsException.class);
             }
             assertThat(Files.exists(stale, LinkOption.NOFOLLOW_LINKS)).as("whether the stale socket file the link pointed to is "
                     + "still there: only the path listen was given is its business").isTrue();
@@ -283,7 +288,7 @@ public class LocalEchoServerTest {
                     taken[0].close();
                 }
                 assertThat(failure).as("what listen(%s) did while another server was listening there: it should refuse "
-                        + "with an IOException, as bind does for a TCP port in use", path).isInstanceOf(IOException.class);
+                        + "with BindException (java.net), as bind does for a TCP port in use", path).isInstanceOf(BindException.class);
                 try (var client = ChannelTestClient.connect(UnixDomainSocketAddress.of(path))) {
                     assertEcho(utf8("still mine?"), client.exchange(utf8("still mine?"), REPLY_WITHIN),
                             "to the server that was listening at " + path + " before listen was called");
