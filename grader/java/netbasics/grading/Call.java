@@ -31,6 +31,8 @@ public final class Call {
     private final CountDownLatch running = new CountDownLatch(1);
     /** The test's thread that made the call: told at once when the call turns out to be a stub's TODO. */
     private final Thread caller = Thread.currentThread();
+    /** Whether the call's thread had its interrupt flag set as the call returned or threw. */
+    private volatile boolean leftInterrupted;
 
     private Call(String signature, Body body) {
         this.signature = signature;
@@ -38,13 +40,22 @@ public final class Call {
         this.thread = Thread.ofPlatform().daemon().name("main").unstarted(() -> {
             running.countDown();
             try {
-                outcome.complete(body.run());
+                outcome.complete(runNoting(body));
             } catch (InvocationTargetException e) {
                 failed(e.getCause());
             } catch (Throwable e) {
                 failed(e);
             }
         });
+    }
+
+    /** Runs the body and notes the interrupt flag it leaves, before the outcome lets the test look. */
+    private Object runNoting(Body body) throws Throwable {
+        try {
+            return body.run();
+        } finally {
+            leftInterrupted = Thread.currentThread().isInterrupted();
+        }
     }
 
     /**
@@ -122,6 +133,16 @@ public final class Call {
     /** The id of the thread the call runs on, for a test that watches its CPU time. */
     public long threadId() {
         return thread.threadId();
+    }
+
+    /**
+     * Whether the call, once it has returned or thrown, left the thread it was called on with its
+     * interrupt flag set: learner code that interrupted its caller's thread (to end a blocking read,
+     * say) and left it so. Only the harness interrupts that thread otherwise, and only after the
+     * result was given up on.
+     */
+    public boolean leftItsThreadInterrupted() {
+        return leftInterrupted;
     }
 
     public boolean isRunning() {

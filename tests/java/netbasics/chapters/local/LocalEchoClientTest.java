@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import netbasics.fixtures.ChannelEchoPeer;
 import netbasics.fixtures.SilentLocalPort;
 import netbasics.fixtures.SocketDirectory;
+import netbasics.grading.Call;
 import netbasics.grading.Contract;
 import netbasics.grading.Exercise;
 import netbasics.grading.Graded;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * <tr><td>echo throws EOFException when the server ends the stream first</td><td>{@code echo_throws_EOFException_when_the_server_ends_early}</td></tr>
  * <tr><td>echoAll echoes every line in order over one connection</td><td>{@code echoAll_echoes_every_line_over_one_connection}</td></tr>
  * <tr><td>the whole conversation takes at most timeout: a server that accepts and never answers is a SocketTimeoutException</td><td>{@code echoAll_gives_up_on_a_silent_server_with_a_SocketTimeoutException}</td></tr>
+ * <tr><td>the timer closes the channel and never interrupts the caller's thread (its interrupt flag is clear when echoAll returns or gives up)</td><td>{@code echoAll_gives_up_without_interrupting_its_callers_thread}</td></tr>
  * <tr><td>the bound covers the connect: a server whose queue is full is a SocketTimeoutException</td><td>{@code echoAll_gives_up_on_a_server_that_never_accepts}</td></tr>
  * <tr><td>echoAll closes its channel on every way out (the server sees the end of the stream after an EOFException)</td><td>{@code echoAll_closes_its_channel_when_the_server_ends_early}</td></tr>
  * <tr><td>main prints SENT/RCVD per line, and one sentence with status 1 when nothing serves at the path</td><td>{@code main_echoes_its_lines_and_reports_a_missing_server}</td></tr>
@@ -127,6 +129,28 @@ public class LocalEchoClientTest {
             assertThat(thrown).as("what echoAll(%s, [\"anyone there?\"], 300 ms) did against a server that accepts and never "
                     + "answers", server.path).isInstanceOf(SocketTimeoutException.class);
             assertThat(took).as("how long echoAll took with a timeout of 300 ms").isGreaterThanOrEqualTo(Duration.ofMillis(250));
+        }
+    }
+
+    @Graded(points = 1, hint = "End a waiting read by closing the channel from the timer, never by interrupting the thread "
+            + "that called echoAll: an interrupt closes the channel too, but leaves that thread's interrupt flag set, and the "
+            + "thread is your caller's. See \"No read timeout\".")
+    @Test
+    void echoAll_gives_up_without_interrupting_its_callers_thread(Script script) throws Exception {
+        try (var directory = SocketDirectory.create(); var echoing = new ScriptedServer(directory.resolve("e.sock"), ScriptedServer::echo);
+             var silent = new ScriptedServer(directory.resolve("q.sock"), ScriptedServer::silent)) {
+            Call answered = echoAll(script).start(echoing.path, List.of("hello"), TIMEOUT);
+            assertThat(answered.result(Duration.ofSeconds(10))).as("echoAll(%s, [\"hello\"], 5 s) against an echo server",
+                    echoing.path).isEqualTo(List.of("hello"));
+            assertThat(answered.leftItsThreadInterrupted()).as("whether the thread that called echoAll had its interrupt flag set "
+                    + "when echoAll returned the echo").isFalse();
+            Call given = echoAll(script).start(silent.path, List.of("anyone there?"), SHORT_TIMEOUT);
+            Throwable thrown = catchThrowable(() -> given.result(Duration.ofSeconds(10)));
+            assertThat(thrown).as("what echoAll(%s, [\"anyone there?\"], 300 ms) did against a server that accepts and never "
+                    + "answers", silent.path).isInstanceOf(SocketTimeoutException.class);
+            assertThat(given.leftItsThreadInterrupted()).as("whether the thread that called echoAll had its interrupt flag set "
+                    + "when echoAll gave up with %s: the timer should close the channel, and leave the caller's thread alone",
+                    thrown).isFalse();
         }
     }
 
