@@ -51,6 +51,7 @@ import org.junit.jupiter.api.Test;
  * <tr><td>serve echoes and closes a connection its client ended, in every family</td><td>serves_over_tcp_ipv4, serves_over_tcp_ipv6, serves_over_a_unix_domain_socket_and_removes_its_file</td></tr>
  * <tr><td>each conversation has state of its own: clients sending at once never get each other's bytes</td><td>{@code keeps_conversations_apart_when_clients_send_at_once}</td></tr>
  * <tr><td>echoAll reaches a server of any family with the address as given</td><td>client_echoes_over_tcp_ipv4, client_echoes_over_tcp_ipv6, client_echoes_over_a_unix_domain_socket</td></tr>
+ * <tr><td>echoAll echoes each line in turn over that one connection (the echo server counts one)</td><td>client_echoes_over_tcp_ipv4, client_echoes_over_tcp_ipv6, client_echoes_over_a_unix_domain_socket (assertClientEchoes)</td></tr>
  * <tr><td>the whole conversation takes at most timeout, in every family (a server that never answers)</td><td>{@code client_gives_up_on_a_silent_server_in_either_family}</td></tr>
  * <tr><td>the bound covers the connect (a TCP port that never answers, a socket file whose queue is full)</td><td>{@code client_gives_up_on_a_server_that_never_accepts_in_either_family}</td></tr>
  * <tr><td>main serves and echoes over a path and over HOST:PORT; bad arguments: usage, status 2</td><td>{@code main_serves_and_echoes_over_a_path_and_over_tcp}</td></tr>
@@ -120,11 +121,12 @@ public class AnyFamilyEchoTest {
     }
 
 
-    @Graded(points = 1, hint = "Open a SocketChannel of the address's family and connect it to the address as given. See \"Code for any family\".")
+    @Graded(points = 1, hint = "Open a SocketChannel of the address's family, connect it to the address as given, and echo "
+            + "every line over that one connection. See \"Code for any family\".")
     @Test
     void client_echoes_over_tcp_ipv4(Script script) throws Exception {
         try (var peer = ChannelEchoPeer.on(new InetSocketAddress(Loopback.ipv4(), 0))) {
-            assertClientEchoes(script, peer.address());
+            assertClientEchoes(script, peer);
         }
     }
 
@@ -134,7 +136,7 @@ public class AnyFamilyEchoTest {
     void client_echoes_over_tcp_ipv6(Script script) throws Exception {
         Loopback.assumeIpv6();
         try (var peer = ChannelEchoPeer.on(new InetSocketAddress(Loopback.ipv6(), 0))) {
-            assertClientEchoes(script, peer.address());
+            assertClientEchoes(script, peer);
         }
     }
 
@@ -143,7 +145,7 @@ public class AnyFamilyEchoTest {
     @Test
     void client_echoes_over_a_unix_domain_socket(Script script) throws Exception {
         try (var directory = SocketDirectory.create(); var peer = ChannelEchoPeer.on(UnixDomainSocketAddress.of(directory.resolve("c.sock")))) {
-            assertClientEchoes(script, peer.address());
+            assertClientEchoes(script, peer);
         }
     }
 
@@ -263,8 +265,11 @@ public class AnyFamilyEchoTest {
         }
     }
 
-    private static void assertClientEchoes(Script script, SocketAddress server) {
+    private static void assertClientEchoes(Script script, ChannelEchoPeer peer) {
+        SocketAddress server = peer.address();
         List<?> echoes = echoAll(script).within(Duration.ofSeconds(10)).call(server, LINES, TIMEOUT);
         assertThat(echoes).as("echoAll(%s, %s, 5 s) against a reference echo server", server, LINES).isEqualTo(LINES);
+        assertThat(peer.accepted()).as("connections echoAll(%s, %s, 5 s) made to the echo server: every line goes over one "
+                + "connection", server, LINES).isEqualTo(1);
     }
 }
