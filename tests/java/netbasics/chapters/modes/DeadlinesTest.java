@@ -11,6 +11,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
@@ -177,16 +179,24 @@ public class DeadlinesTest {
     @Test
     void deadlines_of_zero_or_less_or_under_a_millisecond_give_up_at_once(Script script) throws Exception {
         try (var pair = TcpPair.open()) {
-            for (Duration within : new Duration[] {Duration.ZERO, Duration.ofNanos(500_000), Duration.ofNanos(1),
-                    Duration.ofMillis(-1), Duration.ofDays(-365_000)}) {
+            // Each deadline as a learner reads it in a message (Duration's own form of a thousand years ago is PT-8760000H).
+            Map<Duration, String> deadlines = new LinkedHashMap<>();
+            deadlines.put(Duration.ZERO, "zero");
+            deadlines.put(Duration.ofNanos(500_000), "half a millisecond");
+            deadlines.put(Duration.ofNanos(1), "one nanosecond");
+            deadlines.put(Duration.ofMillis(-1), "minus one millisecond");
+            deadlines.put(Duration.ofDays(-365_000), "a thousand years ago");
+            for (var deadline : deadlines.entrySet()) {
+                Duration within = deadline.getKey();
+                String said = deadline.getValue();
                 long started = System.nanoTime();
                 Throwable thrown = catchThrowable(() -> readExactly(script).within(SLACK).call(pair.server(), 5, within));
                 assertThat(thrown).as("what readExactly(socket, 5, %s) did with nothing sent: the deadline had passed, or "
-                        + "nearly, so a SocketTimeoutException at once", within).isInstanceOf(SocketTimeoutException.class);
-                assertThat(((SocketTimeoutException) thrown).bytesTransferred).as("bytesTransferred after readExactly(socket, 5, %s)", within).isZero();
+                        + "nearly, so a SocketTimeoutException at once", said).isInstanceOf(SocketTimeoutException.class);
+                assertThat(((SocketTimeoutException) thrown).bytesTransferred).as("bytesTransferred after readExactly(socket, 5, %s)", said).isZero();
                 thrown = catchThrowable(() -> readLine(script).within(SLACK).call(pair.server(), within));
-                assertThat(thrown).as("what readLine(socket, %s) did with nothing sent", within).isInstanceOf(SocketTimeoutException.class);
-                assertThat(elapsed(started)).as("how long readExactly and readLine with a deadline of %s took", within).isLessThan(SLACK);
+                assertThat(thrown).as("what readLine(socket, %s) did with nothing sent", said).isInstanceOf(SocketTimeoutException.class);
+                assertThat(elapsed(started)).as("how long readExactly and readLine with a deadline of %s took", said).isLessThan(SLACK);
             }
         }
     }
