@@ -35,8 +35,12 @@ import netbasics.grading.Workbook;
  * copy of solutions/ (every test runs to the end there, the slowest case).
  *
  * <pre>
- *   ./jbang bench/Feedback.java [RUNS] [CHAPTER...] [--cold]    RUNS re-grades per exercise and tree, default 5
+ *   ./jbang bench/Feedback.java [RUNS] [CHAPTER...] [--cold] [--every-test]
+ *       RUNS re-grades per exercise and tree, default 5; --every-test lists each test's time, not the slowest three
  * </pre>
+ *
+ * With {@code -Dworkbook.shards=1} before the script's name an exercise's tests run one after the other,
+ * as the course platforms grade them: each test's time is then its own, not shared with its neighbours'.
  *
  * The machine's load is printed with the table: read figures taken under load as such.
  */
@@ -45,12 +49,16 @@ public class Feedback {
     /** What watch waits after a save for an editor's further writes (Watcher.SETTLE_MILLIS). */
     private static final long SETTLE_MILLIS = 50;
 
+    /** How many of an exercise's tests are listed with their times, the slowest first. */
+    private static long testsListed = 3;
+
     record Timing(String tree, String chapter, String script, List<Long> regrade, List<Long> firstFailure, int points, int max,
                   long inTests) {}
 
     public static void main(String[] args) throws Exception {
         int runs = Stream.of(args).filter(a -> a.matches("\\d+")).findFirst().map(Integer::parseInt).orElse(5);
         boolean cold = List.of(args).contains("--cold");
+        testsListed = List.of(args).contains("--every-test") ? Long.MAX_VALUE : 3;
         Set<String> chapters = Stream.of(args).filter(a -> a.matches("\\d\\d-.+")).collect(Collectors.toSet());
         Path home = Workbook.home();
         if (!Files.isRegularFile(home.resolve("jbang-catalog.json"))) {
@@ -121,7 +129,7 @@ public class Feedback {
         String slowest = engine.catalog().of(first.chapter(), first.script()).stream()
                 .filter(test -> engine.lastDuration(test).isPresent())
                 .sorted(Comparator.comparing((Catalog.Test test) -> engine.lastDuration(test).orElseThrow()).reversed())
-                .limit(3)
+                .limit(testsListed)
                 .map(test -> String.format("%s %d", test.name(), engine.lastDuration(test).orElseThrow().toMillis()))
                 .collect(Collectors.joining(", "));
         System.out.printf("%-9s %-14s %-20s %-13s slowest (ms): %s%n", tree, first.chapter(), first.script(), figures(regrade), slowest);

@@ -53,7 +53,7 @@ public class WhoAmITest {
     /** The same for the first client of a JVM that has just started. */
     private static final Duration MAIN_REPLY_WITHIN = Duration.ofSeconds(10);
     /** How long a server that keeps the connection open is watched for closing it early. */
-    private static final Duration STAYS_OPEN_FOR = Duration.ofMillis(150);
+    private static final Duration STAYS_OPEN_FOR = Duration.ofMillis(100);
     /** How many clients connect at once in the crowd test: enough to mix up conversations that share state. */
     private static final int CROWD = 12;
     /** TCP CLIENT:PORT -> SERVER:PORT, each host an IPv4 address or an IPv6 address in brackets. */

@@ -65,7 +65,7 @@ public class AnyFamilyEchoTest {
     private static final Duration REPLY_WITHIN = Duration.ofSeconds(3);
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     /** A timeout short enough for a quick test; the one of 5 s above is the realistic one. */
-    private static final Duration SHORT_TIMEOUT = Duration.ofMillis(300);
+    private static final Duration SHORT_TIMEOUT = Duration.ofMillis(150);
     private static final List<String> LINES = List.of("the same code", "over any family: £€", "");
 
     private static Contract listen(Script script) {
@@ -162,10 +162,10 @@ public class AnyFamilyEchoTest {
             List<SocketAddress> silents = List.of(silentLocal.getLocalAddress(), silentTcp.getLocalAddress());
             List<Ended> ends = echoAllAtOnce(script, silents, "anyone there?", Duration.ofSeconds(10));
             for (int i = 0; i < silents.size(); i++) {
-                assertThat(ends.get(i).thrown()).as("what echoAll(%s, [\"anyone there?\"], 300 ms) did against a server that "
+                assertThat(ends.get(i).thrown()).as("what echoAll(%s, [\"anyone there?\"], 150 ms) did against a server that "
                         + "never answers", silents.get(i)).isInstanceOf(SocketTimeoutException.class);
-                assertThat(ends.get(i).took()).as("how long echoAll took with a timeout of 300 ms")
-                        .isGreaterThanOrEqualTo(Duration.ofMillis(250));
+                assertThat(ends.get(i).took()).as("how long echoAll took with a timeout of 150 ms")
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(120));
             }
         }
     }

@@ -53,7 +53,7 @@ public class LocalEchoClientTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     /** A timeout short enough for a quick test; the one of 5 s above is the realistic one. */
-    private static final Duration SHORT_TIMEOUT = Duration.ofMillis(300);
+    private static final Duration SHORT_TIMEOUT = Duration.ofMillis(150);
     /** How late past its timeout a call may return on a busy machine. */
     private static final Duration SLACK = Duration.ofMillis(1_500);
 
@@ -126,9 +126,9 @@ public class LocalEchoClientTest {
             Throwable thrown = catchThrowable(() -> echoAll(script).within(Duration.ofSeconds(10))
                     .call(server.path, List.of("anyone there?"), SHORT_TIMEOUT));
             Duration took = Duration.ofNanos(System.nanoTime() - started);
-            assertThat(thrown).as("what echoAll(%s, [\"anyone there?\"], 300 ms) did against a server that accepts and never "
+            assertThat(thrown).as("what echoAll(%s, [\"anyone there?\"], 150 ms) did against a server that accepts and never "
                     + "answers", server.path).isInstanceOf(SocketTimeoutException.class);
-            assertThat(took).as("how long echoAll took with a timeout of 300 ms").isGreaterThanOrEqualTo(Duration.ofMillis(250));
+            assertThat(took).as("how long echoAll took with a timeout of 150 ms").isGreaterThanOrEqualTo(Duration.ofMillis(120));
         }
     }
 
@@ -146,7 +146,7 @@ public class LocalEchoClientTest {
                     + "when echoAll returned the echo").isFalse();
             Call given = echoAll(script).start(silent.path, List.of("anyone there?"), SHORT_TIMEOUT);
             Throwable thrown = catchThrowable(() -> given.result(Duration.ofSeconds(10)));
-            assertThat(thrown).as("what echoAll(%s, [\"anyone there?\"], 300 ms) did against a server that accepts and never "
+            assertThat(thrown).as("what echoAll(%s, [\"anyone there?\"], 150 ms) did against a server that accepts and never "
                     + "answers", silent.path).isInstanceOf(SocketTimeoutException.class);
             assertThat(given.leftItsThreadInterrupted()).as("whether the thread that called echoAll had its interrupt flag set "
                     + "when echoAll gave up with %s: the timer should close the channel, and leave the caller's thread alone",

@@ -65,7 +65,7 @@ public class ConnectorTest {
 
     private static final String SECTION = "See \"Connecting to a name with several addresses\".";
     /** The per-attempt timeout the tests pass: ample for loopback, short enough to wait out a few times. */
-    private static final Duration ATTEMPT = Duration.ofMillis(250);
+    private static final Duration ATTEMPT = Duration.ofMillis(150);
     private static final String ATTEMPT_MS = ATTEMPT.toMillis() + " ms";
     /** On top of the attempts' timeouts, how long a call may take. */
     private static final Duration SLACK = Duration.ofMillis(2_500);

@@ -277,8 +277,8 @@ public class HalfCloseTest {
     @Test
     void count_gives_up_on_a_server_that_never_answers_the_connection(Script script) throws Exception {
         try (var silent = SilentTcpPort.open()) {
-            String call = "count(" + silent.address() + ", \"hello\", 300 ms), an address that never answers a connection attempt";
-            Throwable thrown = catchThrowable(() -> countWithin(script).call(silent.address(), "hello", Duration.ofMillis(300)));
+            String call = "count(" + silent.address() + ", \"hello\", 150 ms), an address that never answers a connection attempt";
+            Throwable thrown = catchThrowable(() -> countWithin(script).call(silent.address(), "hello", Duration.ofMillis(150)));
             rethrowTodo(thrown);
             assertThat(thrown).as("what %s threw", call).isInstanceOf(SocketTimeoutException.class);
         }
@@ -289,8 +289,8 @@ public class HalfCloseTest {
     @Test
     void count_gives_up_on_a_server_that_never_answers_and_closes_its_socket(Script script) throws Exception {
         try (var mute = MuteTcpPeer.start()) {
-            String call = "count(" + mute.address() + ", \"anyone?\", 200 ms), a server that accepts and never answers";
-            Throwable thrown = catchThrowable(() -> countWithin(script).call(mute.address(), "anyone?", Duration.ofMillis(200)));
+            String call = "count(" + mute.address() + ", \"anyone?\", 150 ms), a server that accepts and never answers";
+            Throwable thrown = catchThrowable(() -> countWithin(script).call(mute.address(), "anyone?", Duration.ofMillis(150)));
             rethrowTodo(thrown);
             assertThat(thrown).as("what %s threw", call).isInstanceOf(SocketTimeoutException.class);
             mute.assertEveryConnectionEnded("count, after its read timed out,", Duration.ofMillis(500));

@@ -164,7 +164,7 @@ public class TcpEchoClientTest {
     void gives_up_on_a_silent_server_after_its_timeout(Script script) throws Exception {
         try (var peer = TcpEchoPeer.start();
              var proxy = FaultyTcpProxy.start(peer.address(), Faults.none(), Faults.none().stalled(), 8884)) {
-            Duration timeout = Duration.ofMillis(250);
+            Duration timeout = Duration.ofMillis(150);
             Throwable thrown = failureOf("echoAll(..., [\"anyone there?\"], " + timeout.toMillis() + " ms) against a server that never answers",
                     () -> echoAll(script).within(Duration.ofSeconds(3)).call(proxy.address(), List.of("anyone there?"), timeout));
             assertThat(thrown)
@@ -178,7 +178,7 @@ public class TcpEchoClientTest {
     @Test
     void gives_up_on_a_server_that_never_answers_the_connection(Script script) throws Exception {
         try (var silent = SilentTcpPort.open()) {
-            Duration timeout = Duration.ofMillis(300);
+            Duration timeout = Duration.ofMillis(150);
             String call = "echoAll(" + silent.address() + ", [\"hello?\"], " + timeout.toMillis() + " ms) to an address that "
                     + "never answers a connection attempt";
             long started = System.nanoTime();
@@ -194,9 +194,9 @@ public class TcpEchoClientTest {
     @Test
     void closes_its_socket_when_it_gives_up(Script script) throws Exception {
         try (var mute = MuteTcpPeer.start()) {
-            String call = "echoAll(..., [\"are you there?\"], 200 ms) against a server that accepts and never answers";
+            String call = "echoAll(..., [\"are you there?\"], 150 ms) against a server that accepts and never answers";
             Throwable thrown = failureOf(call, () -> echoAll(script).within(Duration.ofSeconds(3))
-                    .call(mute.address(), List.of("are you there?"), Duration.ofMillis(200)));
+                    .call(mute.address(), List.of("are you there?"), Duration.ofMillis(150)));
             assertThat(thrown).as("what %s threw", call).isInstanceOf(SocketTimeoutException.class);
             mute.assertEveryConnectionEnded("echoAll, after its read timed out,", Duration.ofMillis(500));
         }

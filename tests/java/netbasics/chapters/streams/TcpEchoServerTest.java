@@ -407,14 +407,14 @@ public class TcpEchoServerTest {
              var client = TcpTestClient.connect(address(listener))) {
             assertEcho(utf8("I never leave"), client.exchange(utf8("I never leave"), REPLY_WITHIN), "before stop");
             long started = System.nanoTime();
-            Boolean finished = stop(script).within(Duration.ofSeconds(3)).call(listener, pool.executor, Duration.ofMillis(300));
-            assertThat(finished).as("what stop(listener, executor, 300 ms) returned while a client stayed connected").isFalse();
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("how long stop took with a 300 ms deadline")
-                    .isGreaterThanOrEqualTo(Duration.ofMillis(250));
+            Boolean finished = stop(script).within(Duration.ofSeconds(3)).call(listener, pool.executor, Duration.ofMillis(150));
+            assertThat(finished).as("what stop(listener, executor, 150 ms) returned while a client stayed connected").isFalse();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("how long stop took with a 150 ms deadline")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(120));
             try {
                 assertEcho(utf8("still here"), client.exchange(utf8("still here"), REPLY_WITHIN), "after stop had returned false");
             } catch (AssertionError cutOff) {
-                throw new AssertionError("stop(listener, executor, 300 ms) returned false while a client stayed connected; then "
+                throw new AssertionError("stop(listener, executor, 150 ms) returned false while a client stayed connected; then "
                         + "that client sent \"still here\" and did not get it back: " + cutOff.getMessage() + "\nA conversation still "
                         + "going at the deadline is left running (the caller decides what to do with it). shutdownNow() "
                         + "interrupts it, and a virtual thread interrupted in a socket read has its socket closed.", cutOff);
